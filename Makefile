@@ -1,0 +1,33 @@
+# The README's two commands: `make demo` and `make test`. Both build .venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PLUGINS := $(wildcard plugins/hp_*)
+DEV_TOOLS := pandas build pytest-timeout
+
+.PHONY: install test demo dist bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[testing]" $(foreach p,$(PLUGINS),-e $(p)) $(DEV_TOOLS)
+	touch $@
+
+test: install
+	$(BIN)/python -m pytest tests $(foreach p,$(PLUGINS),$(p)/tests)
+
+demo: install
+	$(BIN)/python examples/quickstart.py
+
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --wheel --outdir dist .
+	for p in $(PLUGINS); do $(BIN)/python -m build --wheel --outdir dist $$p || exit 1; done
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .hypothesis

@@ -1,0 +1,60 @@
+"""What a backend is: a name, its capabilities, the engine it drives, and hook methods.
+
+Subclass `Backend`, decorate its hook methods with `hpcore.hookimpl`, and register an
+instance from your plugin's `hpcore_register_backends`. Per-search state belongs in
+`study.engine`, never on the backend object, which every search shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from importlib import metadata
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do; the core refuses a search that asks for more."""
+
+    multi_objective: bool = False
+    pruning: bool = False
+    define_by_run: bool = False
+    finite: bool = False
+    seedable: bool = False
+    parallel: bool = False
+    distributed: bool = False
+    resumable: bool = False
+    native_spaces: tuple[str, ...] = ()
+
+    def flags(self) -> list[str]:
+        """The names of the capabilities that are on, native space forms as `native:<form>`."""
+        on = [f.name for f in fields(self) if f.name != "native_spaces" and getattr(self, f.name)]
+        return on + [f"native:{form}" for form in self.native_spaces]
+
+
+class Backend:
+    """Base class of backends. `engine` names the distribution the backend drives, if any."""
+
+    name: str = ""
+    capabilities: Capabilities = Capabilities()
+    engine: str | None = None
+    extra: str | None = None  # the hpcore extra that installs this backend, e.g. "optuna"
+
+    def engine_version(self) -> str | None:
+        """The engine's installed version from package metadata (no import); None when absent."""
+        if self.engine is None:
+            return None
+        try:
+            return metadata.version(self.engine)
+        except metadata.PackageNotFoundError:
+            return None
+
+    def engine_installed(self) -> bool:
+        return self.engine is None or self.engine_version() is not None
+
+    def install_hint(self) -> str:
+        if self.extra:
+            return f'pip install "hpcore[{self.extra}]"'
+        return f"pip install {self.engine}" if self.engine else ""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"

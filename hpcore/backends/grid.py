@@ -1,0 +1,113 @@
+"""The `grid` backend: every point of a finite neutral space once, in a seeded shuffled order.
+
+Rules: a Float needs `step`; a search runs min(n_trials, points left); points a
+resumed study already holds are not visited again; names outside the space are refused.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from typing import Any
+
+from hpcore.backend import Backend, Capabilities
+from hpcore.errors import InvalidSpace, UnknownParameter
+from hpcore.hookspecs import hookimpl
+from hpcore.space import Categorical, Float, Int, Param
+from hpcore.study import Study
+from hpcore.trial import EXHAUSTED, Exhausted, TrialHandle
+
+MAX_POINTS = 1_000_000
+
+
+def axis(name: str, param: Param) -> list[Any]:
+    """Every value one parameter takes on the grid."""
+    if isinstance(param, Categorical):
+        return list(param.choices)
+    if isinstance(param, Int):
+        return list(range(param.low, param.high + 1, param.step))
+    if param.step is None:
+        raise InvalidSpace(
+            f"parameter {name!r} is a Float without step, which a grid cannot enumerate: "
+            "give it step=, or make it a Categorical."
+        )
+    return [min(param.low + i * param.step, param.high) for i in range(param.n_points or 0)]
+
+
+class GridState:
+    """The shuffled order of grid points and how far a study has gone through it."""
+
+    def __init__(self, space: dict[str, Param], seed: int | None) -> None:
+        self.names = list(space)
+        self.axes = [axis(name, p) for name, p in space.items()]
+        total = math.prod(len(a) for a in self.axes)
+        if total > MAX_POINTS:
+            raise InvalidSpace(f"the grid has {total} points, more than {MAX_POINTS}: use fewer steps, or backend='random'.")
+        self.order = list(range(total))
+        random.Random(seed).shuffle(self.order)
+        self.position = 0
+        self.visited: set[int] = set()
+        self.synced = False
+        self.lock = threading.Lock()
+
+    def point(self, index: int) -> dict[str, Any]:
+        values = {}
+        for name, values_on_axis in zip(reversed(self.names), reversed(self.axes)):
+            index, i = divmod(index, len(values_on_axis))
+            values[name] = values_on_axis[i]
+        return {name: values[name] for name in self.names}
+
+    def index_of(self, params: dict[str, Any]) -> int | None:
+        index = 0
+        for name, values_on_axis in zip(self.names, self.axes):
+            matches = [i for i, v in enumerate(values_on_axis) if type(v) is type(params.get(name)) and v == params.get(name)]
+            if not matches:
+                return None
+            index = index * len(values_on_axis) + matches[0]
+        return index
+
+    def next_point(self, study: Study) -> dict[str, Any] | None:
+        """The next unvisited point; the first call skips the points the study's ledger holds."""
+        with self.lock:
+            if not self.synced:
+                self.synced = True
+                for trial in study.trials:
+                    index = self.index_of(trial.params)
+                    if index is not None:
+                        self.visited.add(index)
+            while self.position < len(self.order):
+                index = self.order[self.position]
+                self.position += 1
+                if index not in self.visited:
+                    self.visited.add(index)
+                    return self.point(index)
+            return None
+
+
+class GridHandle(TrialHandle):
+    def __init__(self, number: int, point: dict[str, Any]) -> None:
+        super().__init__(number)
+        self._point = point
+
+    def _sample(self, name: str, param: Param) -> Any:
+        if name not in self._point:
+            raise UnknownParameter(f"{name!r} is not in the grid's space {sorted(self._point)}: add it to space=.")
+        return self._point[name]
+
+
+class GridBackend(Backend):
+    name = "grid"
+    capabilities = Capabilities(multi_objective=True, finite=True, seedable=True, parallel=True, resumable=True)
+
+    @hookimpl
+    def hpcore_prepare(self, study: Study) -> bool:
+        study.engine = GridState(study.space, study.seed)
+        return True
+
+    @hookimpl
+    def hpcore_ask(self, study: Study) -> GridHandle | Exhausted:
+        point = study.engine.next_point(study)
+        if point is None:
+            return EXHAUSTED
+        return GridHandle(study.next_number(), point)

@@ -1,0 +1,66 @@
+"""Every error hpcore raises. Each refines a built-in and says what to do next."""
+
+from __future__ import annotations
+
+
+class HpcoreError(Exception):
+    """Base class of hpcore's own errors."""
+
+
+class InvalidDirection(HpcoreError, ValueError):
+    """A direction that is neither "minimize" nor "maximize"."""
+
+
+class InvalidSpace(HpcoreError, ValueError):
+    """A search space, or one of its parameters, that cannot be searched."""
+
+
+class DefineByRunUnsupported(InvalidSpace):
+    """`space=None` with a backend that must know the whole space up front."""
+
+
+class UnknownParameter(InvalidSpace, KeyError):
+    """The objective suggested a name the backend did not sample."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class InvalidArgument(HpcoreError, ValueError):
+    """An argument of a public entry point that is out of range or of the wrong kind."""
+
+
+class ObjectiveValueError(HpcoreError, TypeError):
+    """The objective returned something that is not a number, numbers, or reducible metrics."""
+
+
+class ValueCountMismatch(HpcoreError, ValueError):
+    """The objective returned a different number of values than there are directions."""
+
+
+class BackendNotFound(HpcoreError, LookupError):
+    """No backend is registered under that name."""
+
+
+class BackendNotInstalled(BackendNotFound):
+    """The backend is registered but the engine it drives is not installed."""
+
+
+class DuplicateBackend(HpcoreError, ValueError):
+    """A plugin registered a backend name that another backend already holds."""
+
+
+class NoCompletedTrials(HpcoreError, ValueError):
+    """A best run was asked for, but no trial completed."""
+
+
+class MultipleObjectives(HpcoreError, RuntimeError):
+    """A single best trial was asked of a search with several objectives."""
+
+
+class JournalMismatch(HpcoreError, ValueError):
+    """A journal written by a search with other directions."""
+
+
+class TrialPruned(Exception):
+    """Raise inside the objective to prune the running trial (Optuna's convention)."""

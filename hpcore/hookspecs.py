@@ -1,0 +1,130 @@
+"""The contract between hpcore and its plugins: every hook, typed, with its rules.
+
+Plugin modules (found through the ``hpcore`` entry-point group) implement
+``hpcore_register_backends`` and, if they like, the observer and selection hooks.
+Backend hooks (``hpcore_prepare`` … ``hpcore_load_trials``) are methods of the
+backend objects a plugin registers: for each search the core builds a relay
+holding exactly the chosen backend, the core's defaults (``trylast``) and the
+observers, so a ``firstresult`` hook is answered by the chosen backend.
+
+Implementations may accept a subset of a hook's arguments. Arguments are added,
+never reordered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from hpcore.backend import Backend
+    from hpcore.study import SearchResult, Study, Trial
+    from hpcore.trial import Exhausted, TrialHandle
+
+PROJECT = "hpcore"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -- registration ---------------------------------------------------------------------
+@hookspec
+def hpcore_register_backends(register: Callable[[Backend], None]) -> None:
+    """Called once, when a backend is first needed. Call ``register(backend)`` for each backend the plugin provides.
+
+    :param register: raises DuplicateBackend when the name is taken; the plugin's
+        other backends and every other plugin keep working.
+    """
+
+
+# -- sampling ---------------------------------------------------------------------------
+@hookspec(firstresult=True)
+def hpcore_prepare(study: Study) -> bool | None:
+    """Called once per search before any trial. Check ``study.space`` and ``study.options``,
+    then build the engine in ``study.engine``.
+
+    Must raise InvalidSpace for a space it cannot read and InvalidArgument for an
+    option it does not know. Return True.
+    """
+
+
+@hookspec(firstresult=True)
+def hpcore_ask(study: Study) -> TrialHandle | Exhausted | None:
+    """Called by the core's loop for each trial it starts.
+
+    Must return a TrialHandle numbered by the engine (``study.next_number()`` where the
+    engine has no numbers) whose ``_sample`` answers ``suggest_*`` lazily, or
+    ``hpcore.trial.EXHAUSTED`` when a finite backend has nothing left. A backend that
+    samples up front answers from what it sampled and raises UnknownParameter for other names.
+    """
+
+
+# -- reporting --------------------------------------------------------------------------
+@hookspec(firstresult=True)
+def hpcore_should_prune(study: Study, trial: TrialHandle, value: float, step: int) -> bool | None:
+    """Called for each ``trial.report(value, step)`` of a single-objective search.
+
+    Must return whether the backend's pruner or scheduler stops the trial. The core answers False.
+    """
+
+
+@hookspec(firstresult=True)
+def hpcore_tell(study: Study, trial: Trial) -> bool | None:
+    """Called by the core's loop after each trial ends (COMPLETE, PRUNED or FAILED).
+
+    Record the trial in the engine; return True. Values are never negated here.
+    """
+
+
+@hookspec
+def hpcore_trial_started(study: Study, trial: TrialHandle) -> None:
+    """Observers: a trial is about to run. An observer that raises is logged and dropped."""
+
+
+@hookspec
+def hpcore_trial_reported(study: Study, trial: TrialHandle, value: float, step: int) -> None:
+    """Observers: the running trial reported an intermediate value."""
+
+
+@hookspec
+def hpcore_trial_finished(study: Study, trial: Trial) -> None:
+    """Observers: a trial ended and is in the ledger (and the journal, when there is one)."""
+
+
+@hookspec
+def hpcore_search_finished(study: Study, result: SearchResult) -> None:
+    """Observers: the search ended normally; ``result`` holds every trial."""
+
+
+# -- selection --------------------------------------------------------------------------
+@hookspec(firstresult=True)
+def hpcore_select_best(study: Study, trials: Sequence[Trial]) -> list[Trial] | None:
+    """The best trial(s) of ``trials``. The core's reference rules answer last (DESIGN §4.4).
+
+    Backends must not implement it; a selection plugin may (one run picked from a
+    Pareto front by a policy). Raise NoCompletedTrials when no trial completed.
+    """
+
+
+# -- driving ----------------------------------------------------------------------------
+@hookspec(firstresult=True)
+def hpcore_optimize(study: Study, run_trial: Callable[[TrialHandle], Trial]) -> bool | None:
+    """Run the trials of this call. The core's loop (ask → run → tell) answers last.
+
+    An engine that must own execution answers first and calls ``run_trial(handle)`` for
+    every trial, within ``study.trials_left()``, ``study.timeout`` and ``study.n_jobs``;
+    ``run_trial`` records the trial and re-raises interrupts and programming errors.
+    Engines that run trials in other processes call ``hpcore.trial.execute_trial`` there
+    and ``study.record(trial)`` here. Return True.
+    """
+
+
+# -- ledger -----------------------------------------------------------------------------
+@hookspec(firstresult=True)
+def hpcore_load_trials(study: Study) -> Sequence[Trial] | None:
+    """Called once per search after ``hpcore_prepare``: the finished trials the engine already
+    holds (a resumed study, a shared storage, a restored run). The core answers with the journal's."""
+
+
+__all__ = [name for name in dir() if name.startswith("hpcore_")] + ["hookimpl", "hookspec", "PROJECT"]

@@ -1,0 +1,203 @@
+"""Backend-neutral search space: `Float`, `Int`, `Categorical`, validated at construction.
+
+A neutral space is a non-empty `dict[str, Param]`. Anything else handed to
+`search(space=...)` is a backend's native form; `space_form` names which one,
+without importing any engine, so errors can say where such a space belongs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Union
+
+from hpcore.errors import InvalidSpace
+
+_STEP_TOLERANCE = 1e-9
+
+
+def _require_finite(name: str, value: float) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        raise InvalidSpace(f"{name} must be a finite number, got {value!r}.")
+
+
+@dataclass(frozen=True)
+class Float:
+    """A float in [low, high]; `log=True` samples in log space; `step` makes it discrete."""
+
+    low: float
+    high: float
+    log: bool = False
+    step: float | None = None
+
+    def __post_init__(self) -> None:
+        _require_finite("low", self.low)
+        _require_finite("high", self.high)
+        if self.low > self.high:
+            raise InvalidSpace(f"low={self.low} is greater than high={self.high}: swap them.")
+        if self.log and self.low <= 0:
+            raise InvalidSpace(f"log=True needs low > 0, got low={self.low}: raise low or drop log.")
+        if self.step is not None:
+            _require_finite("step", self.step)
+            if self.log:
+                raise InvalidSpace("step and log=True cannot be combined: drop one of them.")
+            if self.step <= 0:
+                raise InvalidSpace(f"step must be positive, got {self.step}.")
+            if not _divides(self.step, self.high - self.low):
+                raise InvalidSpace(
+                    f"step={self.step} does not divide high - low = {self.high - self.low}: "
+                    "choose a step that does, or move high."
+                )
+
+    @property
+    def n_points(self) -> int | None:
+        """How many values a stepped float takes; None when continuous."""
+        if self.step is None:
+            return None
+        return round((self.high - self.low) / self.step) + 1
+
+    def contains(self, value: Any) -> bool:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return False
+        if not self.low <= value <= self.high:
+            return False
+        return self.step is None or _divides(self.step, value - self.low)
+
+
+@dataclass(frozen=True)
+class Int:
+    """An integer in [low, high] on a grid of `step`; `log=True` samples in log space (step 1 only)."""
+
+    low: int
+    high: int
+    log: bool = False
+    step: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("low", "high", "step"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InvalidSpace(f"{name} must be an int, got {value!r}: use Float for real values.")
+        if self.low > self.high:
+            raise InvalidSpace(f"low={self.low} is greater than high={self.high}: swap them.")
+        if self.step < 1:
+            raise InvalidSpace(f"step must be at least 1, got {self.step}.")
+        if self.log and self.low < 1:
+            raise InvalidSpace(f"log=True needs low >= 1, got low={self.low}: raise low or drop log.")
+        if self.log and self.step != 1:
+            raise InvalidSpace("step and log=True cannot be combined: use step=1 or drop log.")
+        if (self.high - self.low) % self.step:
+            raise InvalidSpace(
+                f"step={self.step} does not divide high - low = {self.high - self.low}: "
+                "choose a step that does, or move high."
+            )
+
+    @property
+    def n_points(self) -> int:
+        return (self.high - self.low) // self.step + 1
+
+    def contains(self, value: Any) -> bool:
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and self.low <= value <= self.high
+            and (value - self.low) % self.step == 0
+        )
+
+
+@dataclass(frozen=True)
+class Categorical:
+    """One of `choices`, returned as the very object given."""
+
+    choices: tuple[Any, ...]
+
+    def __init__(self, choices: Sequence[Any]) -> None:
+        if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):
+            raise InvalidSpace(f"choices must be a list or tuple, got {choices!r}.")
+        if len(choices) == 0:
+            raise InvalidSpace("choices is empty: give at least one choice.")
+        for i, choice in enumerate(choices):
+            for earlier in choices[:i]:
+                if _same_choice(earlier, choice):
+                    raise InvalidSpace(f"choice {choice!r} is given twice: list each choice once.")
+        object.__setattr__(self, "choices", tuple(choices))
+
+    @property
+    def n_points(self) -> int:
+        return len(self.choices)
+
+    def contains(self, value: Any) -> bool:
+        return any(value is choice or _same_choice(value, choice) for choice in self.choices)
+
+
+Param = Union[Float, Int, Categorical]
+PARAM_TYPES = (Float, Int, Categorical)
+
+
+def _same_choice(a: Any, b: Any) -> bool:
+    """Equal and of the same type, so that 1, 1.0 and True stay distinct choices."""
+    return type(a) is type(b) and a == b
+
+
+def _divides(step: float, span: float) -> bool:
+    ratio = span / step
+    return abs(ratio - round(ratio)) <= _STEP_TOLERANCE * max(1.0, abs(ratio))
+
+
+def is_neutral(space: Any) -> bool:
+    """True for a dict whose values are all hpcore params (the neutral form)."""
+    return isinstance(space, Mapping) and len(space) > 0 and all(
+        isinstance(p, PARAM_TYPES) for p in space.values()
+    )
+
+
+def space_form(space: Any) -> str:
+    """Name the form of a space: neutral, function, ray, wandb, empty or unknown.
+
+    The rule (documented in docs/spaces.md): a dict of hpcore params is neutral; a
+    callable is a function (an Optuna `hp_space(trial)`, or a function that returns
+    a native dict when called with None, as transformers passes them); a dict with
+    "parameters" is a W&B sweep config; a dict holding a Ray Tune domain or
+    `grid_search` marker is a Ray Tune space.
+    """
+    if callable(space) and not isinstance(space, Mapping):
+        return "function"
+    if not isinstance(space, Mapping):
+        return "unknown"
+    if not space:
+        return "empty"
+    if is_neutral(space):
+        return "neutral"
+    if "parameters" in space and isinstance(space["parameters"], Mapping):
+        return "wandb"
+    for value in space.values():
+        if type(value).__module__.startswith("ray.tune") or (
+            isinstance(value, Mapping) and set(value) == {"grid_search"}
+        ):
+            return "ray"
+    return "unknown"
+
+
+_FORM_HINTS = {
+    "function": "a function (an Optuna hp_space(trial)): use backend='optuna', or a neutral space",
+    "ray": "a Ray Tune dict: use backend='ray', or a neutral space",
+    "wandb": "a W&B sweep config: use backend='wandb', or a neutral space",
+}
+
+
+def validate_space(space: Any, backend: str) -> dict[str, Param]:
+    """Return a neutral space, or raise InvalidSpace saying what the space is and what to do."""
+    form = space_form(space)
+    if form == "neutral":
+        return dict(space)
+    if form == "empty":
+        raise InvalidSpace("space is empty: give at least one parameter, or space=None to suggest in the objective.")
+    if form in _FORM_HINTS:
+        raise InvalidSpace(f"backend {backend!r} cannot read this space; it is {_FORM_HINTS[form]}.")
+    if isinstance(space, Mapping):
+        bad = [name for name, p in space.items() if not isinstance(p, PARAM_TYPES)]
+        raise InvalidSpace(
+            f"space parameter {bad[0]!r} is {space[bad[0]]!r}: use hpcore.Float, hpcore.Int or hpcore.Categorical."
+        )
+    raise InvalidSpace(f"space must be a dict of hpcore params or None, got {type(space).__name__}.")

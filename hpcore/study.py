@@ -1,0 +1,337 @@
+"""Trial records, the Study (the live ledger of one search) and the SearchResult it ends in.
+
+Rules (DESIGN §4.3, §4.5, §4.7):
+- a trial goes RUNNING → COMPLETE | PRUNED | FAILED; only COMPLETE trials can be best;
+- `Trial.values` is always a list of floats, exactly what the objective produced;
+- `n_trials` counts the trials this call runs to an end; `max_trials` caps the study's total.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import math
+import threading
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from hpcore.errors import MultipleObjectives
+from hpcore.objective import ComputeObjective, Direction
+
+if TYPE_CHECKING:
+    from hpcore.journal import Journal
+    from hpcore.trial import TrialHandle
+
+log = logging.getLogger("hpcore")
+
+
+class TrialState(str, enum.Enum):
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    PRUNED = "PRUNED"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One trial as the ledger holds it."""
+
+    number: int
+    params: dict[str, Any]
+    state: TrialState
+    values: list[float] = field(default_factory=list)
+    intermediate: dict[int, float] = field(default_factory=dict)
+    error: str | None = None
+    duration: float = 0.0
+    user_attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def value(self) -> float | None:
+        """The value of a single-objective trial; None when it produced none."""
+        if len(self.values) > 1:
+            raise MultipleObjectives(
+                f"trial {self.number} has {len(self.values)} values: read trial.values instead."
+            )
+        return self.values[0] if self.values else None
+
+    def to_json(self) -> dict[str, Any]:
+        """A dict that `json` can write; values it cannot hold are written by repr, with a warning."""
+        return {
+            "number": self.number,
+            "params": {k: _jsonable(v, f"parameter {k!r}") for k, v in self.params.items()},
+            "state": self.state.value,
+            "values": self.values,
+            "intermediate": {str(k): v for k, v in self.intermediate.items()},
+            "error": self.error,
+            "duration": self.duration,
+            "user_attrs": {k: _jsonable(v, f"user attribute {k!r}") for k, v in self.user_attrs.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Trial:
+        return cls(
+            number=int(data["number"]),
+            params=dict(data["params"]),
+            state=TrialState(data["state"]),
+            values=[float(v) for v in data["values"]],
+            intermediate={int(k): float(v) for k, v in data.get("intermediate", {}).items()},
+            error=data.get("error"),
+            duration=float(data.get("duration", 0.0)),
+            user_attrs=dict(data.get("user_attrs", {})),
+        )
+
+
+def _jsonable(value: Any, what: str) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        warnings.warn(f"{what} = {value!r} cannot be written as JSON; saved as its repr.", stacklevel=3)
+        return repr(value)
+
+
+class BestRun(NamedTuple):
+    """transformers' BestRun: `objective` is a float for one direction, a list for several."""
+
+    run_id: str
+    objective: float | list[float]
+    hyperparameters: dict[str, Any]
+    run_summary: Any = None
+
+
+Selector = Callable[[Sequence[Trial]], list[Trial]]
+
+
+class SearchResult:
+    """Every trial of a search, and its best trial(s) by the core's rules (or a selection plugin's)."""
+
+    def __init__(
+        self,
+        trials: Sequence[Trial],
+        directions: Sequence[Direction | str],
+        backend: str,
+        engine: Any = None,
+        selector: Selector | None = None,
+    ) -> None:
+        from hpcore.selection import select_best
+
+        self.trials = sorted(trials, key=lambda t: t.number)
+        self.directions = [Direction(d) for d in directions]
+        self.backend = backend
+        self.engine = engine
+        self._selector = selector or (lambda ts: select_best(ts, self.directions))
+
+    def __repr__(self) -> str:
+        return f"SearchResult(backend={self.backend!r}, trials={len(self.trials)}, directions={[d.value for d in self.directions]})"
+
+    @property
+    def best_trials(self) -> list[Trial]:
+        """The best trial as a one-item list, or the Pareto front in trial order; raises NoCompletedTrials."""
+        return self._selector(self.trials)
+
+    @property
+    def best_trial(self) -> Trial:
+        if len(self.directions) > 1:
+            raise MultipleObjectives(
+                f"this search has {len(self.directions)} objectives, so there is no single best trial: "
+                "use best_trials (the Pareto front) or best_runs()."
+            )
+        return self.best_trials[0]
+
+    def best_runs(self) -> list[BestRun]:
+        """One BestRun per best trial, as transformers returns them."""
+        single = len(self.directions) == 1
+        return [
+            BestRun(
+                run_id=str(t.number),
+                objective=t.values[0] if single else list(t.values),
+                hyperparameters=dict(t.params),
+                run_summary=t.user_attrs.get("run_summary"),
+            )
+            for t in self.best_trials
+        ]
+
+    def save(self, path: str | Path) -> None:
+        data = {
+            "hpcore_result": 1,
+            "backend": self.backend,
+            "directions": [d.value for d in self.directions],
+            "trials": [t.to_json() for t in self.trials],
+        }
+        Path(path).write_text(json.dumps(data, indent=1))
+
+    @classmethod
+    def load(cls, path: str | Path) -> SearchResult:
+        data = json.loads(Path(path).read_text())
+        return cls([Trial.from_json(t) for t in data["trials"]], data["directions"], data["backend"])
+
+    def to_dataframe(self) -> Any:
+        """One row per trial (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError("to_dataframe needs pandas: pip install pandas") from exc
+        single = len(self.directions) == 1
+        rows = []
+        for t in self.trials:
+            row: dict[str, Any] = {"number": t.number, "state": t.state.value}
+            if single:
+                row["value"] = t.values[0] if t.values else math.nan
+            else:
+                for i in range(len(self.directions)):
+                    row[f"values_{i}"] = t.values[i] if t.values else math.nan
+            row.update({f"params_{k}": v for k, v in t.params.items()})
+            row.update({"duration": t.duration, "error": t.error})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+class Study:
+    """The ledger of one search: its settings, its trials, and the budget of this call.
+
+    The backend keeps its own engine state in `engine`; the core never reads it.
+    """
+
+    def __init__(
+        self,
+        *,
+        objective: Callable[[TrialHandle], Any],
+        space: Any,
+        directions: Sequence[Direction],
+        backend: str,
+        n_trials: int,
+        max_trials: int | None = None,
+        timeout: float | None = None,
+        n_jobs: int = 1,
+        seed: int | None = None,
+        catch: tuple[type[BaseException], ...] = (Exception,),
+        compute_objective: ComputeObjective | None = None,
+        options: dict[str, Any] | None = None,
+        journal: Journal | None = None,
+        hooks: Any = None,
+    ) -> None:
+        self.objective = objective
+        self.space = space
+        self.directions = list(directions)
+        self.backend = backend
+        self.n_trials = n_trials
+        self.max_trials = max_trials
+        self.timeout = timeout
+        self.n_jobs = n_jobs
+        self.seed = seed
+        self.catch = catch
+        self.compute_objective = compute_objective
+        self.options = dict(options or {})
+        self.journal = journal
+        self.hooks = hooks
+        self.engine: Any = None
+        self.started_at = time.monotonic()
+        self._trials: dict[int, Trial] = {}
+        self._lock = threading.Lock()
+        self._claimed = 0
+        self._finished_this_call = 0
+        self._next_number = 0
+        self.stopped = False
+
+    @property
+    def is_multi_objective(self) -> bool:
+        return len(self.directions) > 1
+
+    @property
+    def trials(self) -> list[Trial]:
+        """Every finished trial, loaded ones included, in number order."""
+        with self._lock:
+            return sorted(self._trials.values(), key=lambda t: t.number)
+
+    def next_number(self) -> int:
+        """A fresh trial number, after every number the ledger holds."""
+        with self._lock:
+            number = self._next_number
+            self._next_number += 1
+            return number
+
+    def load(self, trials: Sequence[Trial]) -> None:
+        """Put trials an engine or journal already holds in the ledger; numbers go on after them."""
+        with self._lock:
+            for trial in trials:
+                self._trials[trial.number] = trial
+                self._next_number = max(self._next_number, trial.number + 1)
+
+    def trials_left(self) -> int:
+        """How many more trials this call may start: n_trials, capped by max_trials."""
+        with self._lock:
+            left = self.n_trials - self._claimed
+            if self.max_trials is not None:
+                left = min(left, self.max_trials - len(self._trials) - self._running())
+            return max(0, left)
+
+    def _running(self) -> int:
+        return max(0, self._claimed - self._finished_this_call)
+
+    def timed_out(self) -> bool:
+        return self.timeout is not None and time.monotonic() - self.started_at >= self.timeout
+
+    def claim(self) -> bool:
+        """Take one slot of this call's budget; False when the budget, the time or the study is spent."""
+        if self.stopped or self.timed_out() or self.trials_left() <= 0:
+            return False
+        with self._lock:
+            self._claimed += 1
+        return True
+
+    def record(self, trial: Trial) -> None:
+        """Put a finished trial in the ledger and the journal, then tell the observers."""
+        with self._lock:
+            if trial.number not in self._trials:
+                self._finished_this_call += 1
+            self._trials[trial.number] = trial
+            self._next_number = max(self._next_number, trial.number + 1)
+        if self.journal is not None:
+            self.journal.append(trial)
+        if self.hooks is not None:
+            self.hooks.broadcast("hpcore_trial_finished", study=self, trial=trial)
+
+    def finish(self, handle: TrialHandle) -> tuple[Trial, BaseException | None]:
+        """Run the objective on `handle` by the core's rules and record the trial.
+
+        Returns the trial and the exception to re-raise once the engine has been
+        told (an interrupt, a programming error, an error `catch` does not cover).
+        """
+        from hpcore.trial import execute_trial
+
+        if self.hooks is not None:
+            handle.pruner = self._pruner(handle)
+            self.hooks.broadcast("hpcore_trial_started", study=self, trial=handle)
+        trial, reraise = execute_trial(
+            self.objective,
+            handle,
+            space=self.space,
+            n_objectives=len(self.directions),
+            compute_objective=self.compute_objective,
+            catch=self.catch,
+        )
+        self.record(trial)
+        return trial, reraise
+
+    def run_trial(self, handle: TrialHandle) -> Trial:
+        """`finish`, then re-raise what must not be swallowed. The `run_trial` engines call."""
+        trial, reraise = self.finish(handle)
+        if reraise is not None:
+            raise reraise
+        return trial
+
+    def _pruner(self, handle: TrialHandle) -> Callable[[float, int], bool]:
+        hooks = self.hooks
+
+        def decide(value: float, step: int) -> bool:
+            hooks.broadcast("hpcore_trial_reported", study=self, trial=handle, value=value, step=step)
+            if self.is_multi_objective:
+                return False
+            return bool(hooks.call("hpcore_should_prune", study=self, trial=handle, value=value, step=step))
+
+        return decide
