@@ -27,7 +27,7 @@ dist: install
 	for p in $(PLUGINS); do $(BIN)/python -m build --wheel --outdir dist $$p || exit 1; done
 
 bench: install
-	$(BIN)/python benchmarks/run.py
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .hypothesis
