@@ -1,0 +1,107 @@
+"""hpcore + hp-optuna against raw ``optuna.Study.optimize``: same sampler, same seed, same space.
+
+Space: {x: Float(-5, 5), lr: Float(1e-5, 1e-1, log=True), n: Int(1, 8), act: Categorical(3)},
+a trivial objective. Runs are interleaved (raw, hpcore, then hpcore, raw, ...) and the
+medians are compared. Usage:
+
+    .venv/bin/python benchmarks/bench_optuna.py [--reps 7] [--case random tpe journal]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import optuna
+
+import hpcore
+
+SPACE = {
+    "x": hpcore.Float(-5, 5),
+    "lr": hpcore.Float(1e-5, 1e-1, log=True),
+    "n": hpcore.Int(1, 8),
+    "act": hpcore.Categorical(["relu", "tanh", "gelu"]),
+}
+ACTS = ("relu", "tanh", "gelu")
+CASES = {  # name: (sampler factory, trials, uses a journal file)
+    "random": (lambda: optuna.samplers.RandomSampler(seed=0), 2000, False),
+    "tpe": (lambda: optuna.samplers.TPESampler(seed=0), 500, False),
+    "journal": (lambda: optuna.samplers.RandomSampler(seed=0), 500, True),
+}
+LIMITS = {"random": 1.10, "tpe": 1.05, "journal": 1.05}
+
+
+def raw_objective(trial: optuna.Trial) -> float:
+    x = trial.suggest_float("x", -5, 5)
+    trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+    trial.suggest_int("n", 1, 8)
+    trial.suggest_categorical("act", ACTS)
+    return x * x
+
+
+def hpcore_objective(trial: hpcore.TrialHandle) -> float:
+    return trial.params["x"] ** 2
+
+
+def storage(tmp: Path, journal: bool, run: int) -> optuna.storages.BaseStorage | None:
+    if not journal:
+        return None
+    path = tmp / f"run-{run}.log"
+    return optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(path)))
+
+
+def time_raw(case: str, tmp: Path, run: int) -> float:
+    make_sampler, n_trials, journal = CASES[case]
+    started = time.perf_counter()
+    study = optuna.create_study(sampler=make_sampler(), storage=storage(tmp, journal, run))
+    study.optimize(raw_objective, n_trials=n_trials)
+    return time.perf_counter() - started
+
+
+def time_hpcore(case: str, tmp: Path, run: int) -> float:
+    make_sampler, n_trials, journal = CASES[case]
+    started = time.perf_counter()
+    result = hpcore.search(
+        hpcore_objective,
+        SPACE,
+        backend="optuna",
+        n_trials=n_trials,
+        sampler=make_sampler(),
+        storage=storage(tmp, journal, run),
+    )
+    assert len(result.trials) == n_trials
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=7, help="interleaved pairs of runs per case")
+    parser.add_argument("--case", nargs="+", choices=sorted(CASES), default=list(CASES))
+    args = parser.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    runs: list[tuple[str, Callable[[str, Path, int], float]]] = [("raw", time_raw), ("hpcore", time_hpcore)]
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        for case in args.case:
+            time_raw(case, tmp, -1), time_hpcore(case, tmp, -2)  # warm both paths up
+        print(f"{'case':8} {'trials':>6} {'raw s':>8} {'hpcore s':>9} {'ratio':>6} {'pair ratio':>10} {'limit':>6}")
+        for case in args.case:
+            times: dict[str, list[float]] = {"raw": [], "hpcore": []}
+            for rep in range(args.reps):
+                order = runs if rep % 2 == 0 else runs[::-1]
+                for i, (label, run) in enumerate(order):
+                    times[label].append(run(case, tmp, rep * 2 + i))
+            raw, ours = statistics.median(times["raw"]), statistics.median(times["hpcore"])
+            pairs = statistics.median(h / r for h, r in zip(times["hpcore"], times["raw"]))
+            print(
+                f"{case:8} {CASES[case][1]:>6} {raw:8.3f} {ours:9.3f} {ours / raw:6.3f} {pairs:10.3f} {LIMITS[case]:6.2f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

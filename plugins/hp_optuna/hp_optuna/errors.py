@@ -1,0 +1,17 @@
+"""The errors the Optuna backend adds; each refines an hpcore error and says what to do next."""
+
+from __future__ import annotations
+
+from hpcore.errors import InvalidArgument
+
+
+class StorageUnavailable(InvalidArgument):
+    """A ``storage=`` URL that Optuna cannot open."""
+
+
+class StudyMismatch(InvalidArgument):
+    """A stored or given study whose directions differ from the search's."""
+
+
+class StudyExists(InvalidArgument):
+    """``load_if_exists=False`` and the storage already holds a study of that name."""

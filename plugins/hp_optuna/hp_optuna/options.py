@@ -1,0 +1,153 @@
+"""The backend's options: checked, then turned into the ``optuna.Study`` a search drives.
+
+Rules:
+- study options (``sampler``, ``pruner``, ``storage``, ``study_name``, ``load_if_exists``,
+  ``heartbeat_interval``) build the study; a ready ``study=`` excludes them all;
+- run options (``callbacks``, ``gc_after_trial``, ``show_progress_bar``) go to ``study.optimize``;
+- ``seed=`` seeds the sampler hpcore creates (Optuna's default, TPE); a sampler the user
+  passes keeps its own seed;
+- a storage URL is opened as an RDB storage with a heartbeat (``heartbeat_interval``
+  seconds, default 60; None turns it off), so a killed worker's trial becomes FAIL;
+- ``load_if_exists`` defaults to True: the same storage and study name resume the study;
+- a stored or given study must have the search's directions; nothing in it is changed otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hpcore.errors import InvalidArgument
+from hpcore.study import Study
+
+from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch
+
+if TYPE_CHECKING:
+    import optuna
+
+log = logging.getLogger("hp_optuna")
+
+STUDY_OPTIONS = ("sampler", "pruner", "storage", "study_name", "load_if_exists", "heartbeat_interval")
+RUN_OPTIONS = ("callbacks", "gc_after_trial", "show_progress_bar")
+KNOWN_OPTIONS = (*STUDY_OPTIONS, *RUN_OPTIONS, "study")
+DEFAULT_HEARTBEAT_INTERVAL = 60
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``study.optimize`` receives besides the budget."""
+
+    callbacks: tuple[Callable[..., None], ...] = ()
+    gc_after_trial: bool = False
+    show_progress_bar: bool = False
+
+
+def check_options(options: dict[str, Any]) -> None:
+    unknown = sorted(set(options) - set(KNOWN_OPTIONS))
+    if unknown:
+        raise InvalidArgument(
+            f"the optuna backend does not know the option(s) {', '.join(map(repr, unknown))}: "
+            f"it takes {', '.join(KNOWN_OPTIONS)}."
+        )
+    if "study" in options:
+        clashing = [name for name in STUDY_OPTIONS if name in options]
+        if clashing:
+            raise InvalidArgument(
+                f"study= is a ready optuna.Study, so {', '.join(clashing)} cannot be given with it: "
+                "pass them to optuna.create_study, or drop study=."
+            )
+
+
+def run_options(options: dict[str, Any]) -> RunOptions:
+    callbacks = options.get("callbacks") or ()
+    if callable(callbacks) or not all(callable(c) for c in callbacks):
+        raise InvalidArgument(f"callbacks must be a list of functions (study, frozen_trial), got {callbacks!r}.")
+    return RunOptions(
+        callbacks=tuple(callbacks),
+        gc_after_trial=bool(options.get("gc_after_trial", False)),
+        show_progress_bar=bool(options.get("show_progress_bar", False)),
+    )
+
+
+def build_study(study: Study) -> optuna.Study:
+    """The optuna.Study for this search: the one given, or one created or loaded from the options."""
+    import optuna
+
+    options = study.options
+    directions = [d.value for d in study.directions]
+    given = options.get("study")
+    if given is not None:
+        if not isinstance(given, optuna.Study):
+            raise InvalidArgument(f"study must be an optuna.Study, got {type(given).__name__}.")
+        _check_directions(given, directions, "the study you passed")
+        if study.seed is not None:
+            log.info("seed=%d is not used: the study you passed keeps its own sampler", study.seed)
+        return given
+    sampler = options.get("sampler")
+    if sampler is None:
+        sampler = optuna.samplers.TPESampler(seed=study.seed)
+    elif study.seed is not None:
+        log.info("seed=%d is not used: the sampler you passed keeps its own seed", study.seed)
+    storage = _storage(options)
+    name = options.get("study_name")
+    load_if_exists = bool(options.get("load_if_exists", True))
+    try:
+        optuna_study = optuna.create_study(
+            storage=storage,
+            sampler=sampler,
+            pruner=options.get("pruner"),
+            study_name=name,
+            directions=directions,
+            load_if_exists=load_if_exists and name is not None,
+        )
+    except optuna.exceptions.DuplicatedStudyError:
+        raise StudyExists(
+            f"the storage already holds a study named {name!r}: pass load_if_exists=True to continue it, "
+            "or a new study_name."
+        ) from None
+    _check_directions(optuna_study, directions, f"the stored study {optuna_study.study_name!r}")
+    return optuna_study
+
+
+def _storage(options: dict[str, Any]) -> Any:
+    """The storage option as Optuna takes it; a URL is opened here, with a heartbeat."""
+    import optuna
+
+    storage = options.get("storage")
+    interval = options.get("heartbeat_interval", DEFAULT_HEARTBEAT_INTERVAL)
+    if not isinstance(storage, str):
+        if "heartbeat_interval" in options:
+            raise InvalidArgument(
+                "heartbeat_interval applies to a storage URL only: give it to your storage object "
+                "(optuna.storages.RDBStorage(url, heartbeat_interval=...)), or pass the URL."
+            )
+        if storage is not None and not isinstance(storage, optuna.storages.BaseStorage):
+            raise InvalidArgument(
+                f"storage must be a URL such as 'sqlite:///runs.db' or an Optuna storage object, got {storage!r}."
+            )
+        return storage
+    if interval is not None and (not isinstance(interval, int) or isinstance(interval, bool) or interval < 1):
+        raise InvalidArgument(f"heartbeat_interval must be a whole number of seconds (at least 1) or None, got {interval!r}.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return optuna.storages.RDBStorage(storage, heartbeat_interval=interval)
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StorageUnavailable(
+            f"storage {storage!r} cannot be opened ({type(exc).__name__}: {reason}): check the URL "
+            "(for example 'sqlite:///runs.db' or 'postgresql://user:password@host/db'), that its "
+            "directory or server exists, and that its database driver is installed."
+        ) from exc
+
+
+def _check_directions(optuna_study: optuna.Study, directions: list[str], what: str) -> None:
+    stored = [d.name.lower() for d in optuna_study.directions]
+    if stored != directions:
+        raise StudyMismatch(
+            f"{what} has directions {stored}, but this search asks for {directions}: "
+            "pass the same direction=, or a new study_name."
+        )
