@@ -35,34 +35,27 @@ class Journal:
         self.trials: list[Trial] = []
         self._lock = threading.Lock()
         if self.path.exists() and self.path.stat().st_size > 0:
-            self._read()
+            self.trials = self._resume()
             self._file = self.path.open("a", encoding="utf-8")
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = self.path.open("w", encoding="utf-8")
             self._write({"format": FORMAT, "version": VERSION, "directions": self.directions})
 
-    def _read(self) -> None:
+    def _resume(self) -> list[Trial]:
         raw = self.path.read_bytes()
         complete = raw[: raw.rfind(b"\n") + 1]
         if len(complete) < len(raw):
             log.warning("journal %s ends in a torn line (a killed writer); it is cut off", self.path)
             with self.path.open("r+b") as f:
                 f.truncate(len(complete))
-        lines = complete.decode("utf-8").splitlines()
-        header = json.loads(lines[0]) if lines else {}
-        if header.get("format") != FORMAT:
-            raise JournalMismatch(f"{self.path} is not an hpcore journal: give a new path, or remove the file.")
-        if header["directions"] != self.directions:
+        directions, trials = read_journal(self.path)
+        if directions != self.directions:
             raise JournalMismatch(
-                f"{self.path} was written by a search with directions {header['directions']}, "
+                f"{self.path} was written by a search with directions {directions}, "
                 f"not {self.directions}: give a new journal path, or the same directions."
             )
-        by_number = {}
-        for line in lines[1:]:
-            trial = Trial.from_json(json.loads(line))
-            by_number[trial.number] = trial
-        self.trials = sorted(by_number.values(), key=lambda t: t.number)
+        return trials
 
     def _write(self, record: dict) -> None:
         self._file.write(json.dumps(record) + "\n")
@@ -76,3 +69,19 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._file.close()
+
+
+def read_journal(path: str | os.PathLike[str]) -> tuple[list[str], list[Trial]]:
+    """A journal's directions and its trials in number order (the last line of a number wins)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0]) if lines else {}
+    if header.get("format") != FORMAT:
+        raise JournalMismatch(f"{path} is not an hpcore journal: give a new path, or remove the file.")
+    by_number: dict[int, Trial] = {}
+    for line in lines[1:]:
+        try:
+            trial = Trial.from_json(json.loads(line))
+        except ValueError:  # a torn last line, left by a writer killed mid-write
+            continue
+        by_number[trial.number] = trial
+    return header["directions"], sorted(by_number.values(), key=lambda t: t.number)

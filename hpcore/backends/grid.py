@@ -1,5 +1,8 @@
 """The `grid` backend: every point of a finite neutral space once, in a seeded shuffled order.
 
+The order is a seeded affine permutation of the point indices (k -> a*k + b mod N, a
+coprime with N), so a grid of any size costs no memory to shuffle.
+
 Rules: a Float needs `step`; a search runs min(n_trials, points left); points a
 resumed study already holds are not visited again; names outside the space are refused.
 """
@@ -17,9 +20,6 @@ from hpcore.hookspecs import hookimpl
 from hpcore.space import Categorical, Float, Int, Param
 from hpcore.study import Study
 from hpcore.trial import EXHAUSTED, Exhausted, TrialHandle
-
-MAX_POINTS = 1_000_000
-
 
 def axis(name: str, param: Param) -> list[Any]:
     """Every value one parameter takes on the grid."""
@@ -41,11 +41,12 @@ class GridState:
     def __init__(self, space: dict[str, Param], seed: int | None) -> None:
         self.names = list(space)
         self.axes = [axis(name, p) for name, p in space.items()]
-        total = math.prod(len(a) for a in self.axes)
-        if total > MAX_POINTS:
-            raise InvalidSpace(f"the grid has {total} points, more than {MAX_POINTS}: use fewer steps, or backend='random'.")
-        self.order = list(range(total))
-        random.Random(seed).shuffle(self.order)
+        self.total = math.prod(len(a) for a in self.axes)
+        rng = random.Random(seed)
+        self.stride = rng.randrange(1, self.total) if self.total > 1 else 1
+        while math.gcd(self.stride, self.total) != 1:
+            self.stride = rng.randrange(1, self.total)
+        self.offset = rng.randrange(self.total)
         self.position = 0
         self.visited: set[int] = set()
         self.synced = False
@@ -76,8 +77,8 @@ class GridState:
                     index = self.index_of(trial.params)
                     if index is not None:
                         self.visited.add(index)
-            while self.position < len(self.order):
-                index = self.order[self.position]
+            while self.position < self.total:
+                index = (self.stride * self.position + self.offset) % self.total
                 self.position += 1
                 if index not in self.visited:
                     self.visited.add(index)

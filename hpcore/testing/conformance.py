@@ -1,0 +1,308 @@
+"""`BackendConformance`: the laws of DESIGN §4 as property tests every backend must pass.
+
+Subclass it in a pytest module and name your backend::
+
+    class TestMyBackend(BackendConformance):
+        backend = "mine"
+
+Capability flags (`multi_objective`, `pruning`, `define_by_run`, `finite`,
+`seedable`, `resumable`) default to what the backend declares; set one to False to
+skip what the backend does not do. The budget (`max_examples` per property,
+`trials_per_search`) lets a slow engine run the suite in minutes.
+
+Objective values are keyed by trial number, so every law is checked against
+the ledger whatever order the backend runs trials in.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hpcore.errors import (
+    DefineByRunUnsupported,
+    InvalidArgument,
+    NoCompletedTrials,
+    TrialPruned,
+    ValueCountMismatch,
+)
+from hpcore.journal import read_journal
+from hpcore.objective import Direction, parse_directions
+from hpcore.plugins import get_registry
+from hpcore.search import search
+from hpcore.selection import dominates, select_best
+from hpcore.space import Categorical, Param
+from hpcore.study import SearchResult, TrialState
+from hpcore.testing import strategies as hs
+from hpcore.trial import TrialHandle
+
+_CAPABILITIES = ("multi_objective", "pruning", "define_by_run", "finite", "seedable", "resumable")
+
+
+class BackendConformance:
+    """Mix into a pytest class; set `backend`, and lower the budget for slow engines."""
+
+    backend: ClassVar[str] = ""
+    backend_options: ClassVar[dict[str, Any]] = {}
+    max_examples: ClassVar[int] = 20
+    trials_per_search: ClassVar[int] = 8
+
+    multi_objective: ClassVar[bool | None] = None
+    pruning: ClassVar[bool | None] = None
+    define_by_run: ClassVar[bool | None] = None
+    finite: ClassVar[bool | None] = None
+    seedable: ClassVar[bool | None] = None
+    resumable: ClassVar[bool | None] = None
+
+    # -- plumbing ---------------------------------------------------------------------
+    def capable(self, name: str) -> bool:
+        declared = getattr(self, name)
+        if declared is not None:
+            return bool(declared)
+        return bool(getattr(get_registry().get(self.backend).capabilities, name))
+
+    def require(self, name: str) -> None:
+        if not self.capable(name):
+            pytest.skip(f"backend {self.backend!r} does not declare {name}")
+
+    def run_search(self, objective: Callable[[TrialHandle], Any], space: Any, **kwargs: Any) -> SearchResult:
+        options = {**self.backend_options, **kwargs}
+        options.setdefault("n_trials", self.trials_per_search)
+        return search(objective, space, backend=self.backend, **options)
+
+    def check(self, test: Callable[..., None], *strategies: st.SearchStrategy[Any]) -> None:
+        """Run `test` as a hypothesis property within the class's budget."""
+        budget = settings(
+            max_examples=self.max_examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        budget(given(*strategies)(test))()
+
+    def spaces(self) -> st.SearchStrategy[dict[str, Param]]:
+        return hs.spaces(stepped_floats=self.capable("finite"))
+
+    def expected_count(self, space: dict[str, Param], n_trials: int) -> int:
+        """n_trials, or what a finite backend has left (DESIGN §4.7)."""
+        if not self.capable("finite"):
+            return n_trials
+        return min(n_trials, math.prod(p.n_points or 1 for p in space.values()))
+
+    # -- §4.6 sampled values lie in the space -----------------------------------------
+    def test_sampled_values_lie_in_the_space(self) -> None:
+        def prop(space: dict[str, Param]) -> None:
+            result = self.run_search(lambda trial: 0.0, space)
+            assert len(result.trials) == self.expected_count(space, self.trials_per_search)
+            for trial in result.trials:
+                assert trial.state is TrialState.COMPLETE, trial.error
+                assert set(trial.params) == set(space)
+                for name, param in space.items():
+                    assert param.contains(trial.params[name]), (name, param, trial.params[name])
+
+        self.check(prop, self.spaces())
+
+    # -- §4.4 best run ----------------------------------------------------------------
+    def test_best_is_the_reference_selection(self) -> None:
+        def prop(space: dict[str, Param], direction: list[str], table: list[float]) -> None:
+            result = self.run_search(lambda trial: table[trial.number % len(table)], space, direction=direction[0])
+            complete = [t for t in result.trials if t.state is TrialState.COMPLETE]
+            best = result.best_trial
+            assert result.best_trials == select_best(result.trials, parse_directions(direction[0]))
+            pick = min if parse_directions(direction[0])[0] is Direction.MINIMIZE else max
+            best_value = pick(t.value for t in complete)
+            assert best.value == best_value
+            assert best.number == min(t.number for t in complete if t.value == best_value)
+            assert result.best_runs()[0].objective == best_value
+
+        self.check(prop, self.spaces(), hs.directions(), st.lists(hs.tied_values(), min_size=1, max_size=5))
+
+    def test_flipping_direction_and_sign_selects_the_same_trial(self) -> None:
+        def prop(space: dict[str, Param], table: list[float]) -> None:
+            def value(trial: TrialHandle) -> float:
+                return table[trial.number % len(table)]
+
+            low = self.run_search(value, space, direction="minimize")
+            high = self.run_search(lambda trial: -value(trial), space, direction="maximize")
+            assert low.best_trial.number == high.best_trial.number
+            assert low.best_trial.value == -high.best_trial.value
+
+        self.check(prop, self.spaces(), st.lists(hs.tied_values(), min_size=1, max_size=5))
+
+    def test_pareto_front_is_the_non_dominated_set(self) -> None:
+        if not self.capable("multi_objective"):
+            with pytest.raises(InvalidArgument, match="objectives"):
+                self.run_search(lambda trial: [0.0, 0.0], {"c": Categorical([1])}, direction=["min", "max"])
+            return
+
+        def prop(space: dict[str, Param], direction: list[str], rows: list[tuple[float, ...]]) -> None:
+            k = len(direction)
+            result = self.run_search(lambda trial: list(rows[trial.number % len(rows)][:k]), space, direction=direction)
+            signs = [1 if d is Direction.MINIMIZE else -1 for d in parse_directions(direction)]
+            complete = [t for t in result.trials if t.state is TrialState.COMPLETE]
+            scaled = {t.number: [s * v for s, v in zip(signs, t.values)] for t in complete}
+            expected = [
+                t.number for t in complete if not any(dominates(scaled[o.number], scaled[t.number]) for o in complete)
+            ]
+            assert [t.number for t in result.best_trials] == expected
+            assert all(isinstance(t.values, list) and len(t.values) == k for t in complete)
+            assert [r.objective for r in result.best_runs()] == [t.values for t in result.best_trials]
+            with pytest.raises(RuntimeError):
+                result.best_trial
+
+        row = st.tuples(hs.tied_values(), hs.tied_values(), hs.tied_values())
+        self.check(
+            prop, self.spaces(), st.lists(st.sampled_from(["minimize", "maximize"]), min_size=2, max_size=3),
+            st.lists(row, min_size=1, max_size=6),
+        )
+
+    # -- §4.3 trial states -------------------------------------------------------------
+    def test_failures_nan_and_infinities_are_failed_and_never_best(self) -> None:
+        def prop(space: dict[str, Param], outcomes: list[Any]) -> None:
+            def objective(trial: TrialHandle) -> float:
+                outcome = outcomes[trial.number % len(outcomes)]
+                if outcome == "raise":
+                    raise RuntimeError(f"trial {trial.number} broke")
+                return outcome
+
+            result = self.run_search(objective, space)
+            assert len(result.trials) == self.expected_count(space, self.trials_per_search)
+            for trial in result.trials:
+                outcome = outcomes[trial.number % len(outcomes)]
+                if outcome == "raise" or not math.isfinite(outcome):
+                    assert trial.state is TrialState.FAILED
+                    assert trial.error and (outcome != "raise" or "broke" in trial.error)
+                    assert trial.values == []
+                else:
+                    assert trial.state is TrialState.COMPLETE
+                    assert trial.values == [outcome]
+            if any(t.state is TrialState.COMPLETE for t in result.trials):
+                assert result.best_trial.state is TrialState.COMPLETE
+            else:
+                with pytest.raises(NoCompletedTrials):
+                    result.best_trials
+
+        self.check(prop, self.spaces(), st.lists(hs.OUTCOMES, min_size=1, max_size=5))
+
+    def test_pruned_trials_keep_their_reports_and_are_never_best(self) -> None:
+        def prop(space: dict[str, Param], prune: list[bool]) -> None:
+            def objective(trial: TrialHandle) -> float:
+                for step in range(2):
+                    trial.report(float(trial.number + step), step)
+                if prune[trial.number % len(prune)]:
+                    raise TrialPruned()
+                return float(trial.number)
+
+            result = self.run_search(objective, space)
+            for trial in result.trials:
+                assert trial.intermediate == {0: float(trial.number), 1: float(trial.number + 1)}
+                expected = TrialState.PRUNED if prune[trial.number % len(prune)] else TrialState.COMPLETE
+                assert trial.state is expected
+            if not all(t.state is TrialState.PRUNED for t in result.trials):
+                assert result.best_trial.state is TrialState.COMPLETE
+
+        self.check(prop, self.spaces(), st.lists(st.booleans(), min_size=1, max_size=4))
+
+    def test_reports_never_prune_with_several_objectives(self) -> None:
+        self.require("multi_objective")
+
+        def objective(trial: TrialHandle) -> list[float]:
+            assert trial.report(float(trial.number), 0) is False
+            assert trial.should_prune() is False
+            return [float(trial.number), 0.0]
+
+        space = {"c": Categorical([1, 2, 3])}
+        result = self.run_search(objective, space, direction=["minimize", "maximize"], n_trials=3)
+        assert all(t.state is TrialState.COMPLETE for t in result.trials)
+
+    def test_value_count_mismatch_is_raised_at_once(self) -> None:
+        with pytest.raises(ValueCountMismatch, match="2 value.*1 direction"):
+            self.run_search(lambda trial: [1.0, 2.0], {"c": Categorical([1, 2, 3])}, catch=(Exception,), n_trials=3)
+
+    def test_interrupt_keeps_finished_trials(self) -> None:
+        def objective(trial: TrialHandle) -> float:
+            if trial.number == 2:
+                raise KeyboardInterrupt
+            return float(trial.number)
+
+        space = {"c": Categorical(list(range(20)))}
+        with tempfile.TemporaryDirectory() as tmp:
+            journal = Path(tmp) / "journal.jsonl"
+            with pytest.raises(KeyboardInterrupt):
+                self.run_search(objective, space, journal=journal, n_trials=6)
+            kept = read_journal(journal)[1]
+        interrupted = [t for t in kept if t.number == 2]
+        assert len(interrupted) == 1 and interrupted[0].state is TrialState.FAILED
+        assert "interrupted" in (interrupted[0].error or "")
+        assert {0, 1} <= {t.number for t in kept if t.state is TrialState.COMPLETE}
+
+    # -- §4.2 objective ----------------------------------------------------------------
+    def test_metrics_go_through_compute_objective(self) -> None:
+        space = {"c": Categorical([1, 2, 3])}
+        metrics = {"eval_loss": 0.5, "eval_accuracy": 0.25, "eval_f1": 0.5, "epoch": 3.0, "eval_runtime": 9.0}
+        result = self.run_search(lambda trial: metrics, space, n_trials=2)
+        assert [t.values for t in result.trials] == [[0.75], [0.75]]
+        result = self.run_search(lambda trial: {"eval_loss": 0.5, "epoch": 1.0}, space, n_trials=2)
+        assert [t.values for t in result.trials] == [[0.5], [0.5]]
+        custom = self.run_search(lambda trial: metrics, space, n_trials=2, compute_objective=lambda m: m["eval_f1"])
+        assert [t.values for t in custom.trials] == [[0.5], [0.5]]
+
+    # -- §4.7 n_trials -----------------------------------------------------------------
+    def test_n_trials_is_honoured(self) -> None:
+        def prop(space: dict[str, Param], n_trials: int) -> None:
+            result = self.run_search(lambda trial: 1.0, space, n_trials=n_trials)
+            assert len(result.trials) == self.expected_count(space, n_trials)
+            assert len({t.number for t in result.trials}) == len(result.trials)
+
+        self.check(prop, self.spaces(), st.integers(1, self.trials_per_search))
+
+    def test_journal_resumes_numbers_and_ledger(self) -> None:
+        self.require("resumable")
+        space = {"c": Categorical(list(range(20)))}
+        with tempfile.TemporaryDirectory() as tmp:
+            journal = Path(tmp) / "journal.jsonl"
+            first = self.run_search(lambda trial: float(trial.number), space, journal=journal, n_trials=3)
+            second = self.run_search(lambda trial: float(trial.number), space, journal=journal, n_trials=3)
+            capped = self.run_search(lambda trial: 1.0, space, journal=journal, n_trials=5, max_trials=8)
+        assert sorted(t.number for t in first.trials) == [0, 1, 2]
+        assert sorted(t.number for t in second.trials) == [0, 1, 2, 3, 4, 5]
+        assert [t.params for t in second.trials[:3]] == [t.params for t in first.trials]
+        assert len(capped.trials) == 8
+
+    # -- define-by-run ----------------------------------------------------------------
+    def test_define_by_run_suggestions_lie_in_their_ranges(self) -> None:
+        if not self.capable("define_by_run"):
+            with pytest.raises(DefineByRunUnsupported, match="space="):
+                self.run_search(lambda trial: trial.suggest_float("x", 0, 1), None)
+            return
+
+        def objective(trial: TrialHandle) -> float:
+            x = trial.suggest_float("x", -2.0, 3.0)
+            lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+            n = trial.suggest_int("n", 2, 10, step=2)
+            act = trial.suggest_categorical("act", ["relu", "gelu"])
+            assert trial.suggest_float("x", -2.0, 3.0) == x  # a name asked twice keeps its value
+            assert -2.0 <= x <= 3.0 and 1e-5 <= lr <= 1e-1 and n in (2, 4, 6, 8, 10) and act in ("relu", "gelu")
+            return x
+
+        result = self.run_search(objective, None)
+        assert len(result.trials) == self.trials_per_search
+        assert all(t.state is TrialState.COMPLETE and set(t.params) == {"x", "lr", "n", "act"} for t in result.trials)
+
+    # -- §4.8 seeds --------------------------------------------------------------------
+    def test_same_seed_repeats_the_trials(self) -> None:
+        self.require("seedable")
+
+        def prop(space: dict[str, Param], seed: int) -> None:
+            runs = [self.run_search(lambda trial: 0.0, space, seed=seed) for _ in range(2)]
+            assert [t.params for t in runs[0].trials] == [t.params for t in runs[1].trials]
+
+        self.check(prop, self.spaces(), st.integers(0, 2**31 - 1))
