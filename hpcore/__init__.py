@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "search": "hpcore.search",
+    "search": "hpcore.driver",
     "Float": "hpcore.space",
     "Int": "hpcore.space",
     "Categorical": "hpcore.space",
@@ -78,7 +78,7 @@ if TYPE_CHECKING:
     from hpcore.hookspecs import hookimpl
     from hpcore.objective import default_compute_objective
     from hpcore.plugins import list_backends, register_backend
-    from hpcore.search import search
+    from hpcore.driver import search
     from hpcore.space import Categorical, Float, Int
     from hpcore.study import BestRun, SearchResult, Study, Trial, TrialState
     from hpcore.trial import TrialHandle

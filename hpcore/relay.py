@@ -30,8 +30,9 @@ class Relay:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.manager.register(defaults, name="hpcore.defaults")
-        for i, observer in enumerate(observers):
-            self.manager.register(observer, name=f"observer-{i}-{id(observer)}")
+        for observer in observers:
+            label = getattr(observer, "__name__", type(observer).__name__)
+            self.manager.register(observer, name=f"observer:{label}:{id(observer)}")
         self.manager.register(backend, name=f"backend:{backend.name}")
         self.manager.check_pending()
         self._impls = {name: self._observer_impls(name) for name in BROADCASTS}

@@ -57,6 +57,16 @@ class Float:
             return None
         return round((self.high - self.low) / self.step) + 1
 
+    def from_unit(self, u: float) -> float:
+        """The value at quantile `u` in [0, 1): log scales in log space, steps respected, bounds inclusive."""
+        if self.step is not None:
+            return min(self.low + self.step * _bucket(u, self.n_points or 1), self.high)
+        if self.log:
+            value = math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        else:
+            value = self.low + u * (self.high - self.low)
+        return min(max(value, self.low), self.high)
+
     def contains(self, value: Any) -> bool:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return False
@@ -97,6 +107,13 @@ class Int:
     def n_points(self) -> int:
         return (self.high - self.low) // self.step + 1
 
+    def from_unit(self, u: float) -> int:
+        """The value at quantile `u` in [0, 1); log scales round a log-uniform draw over [low-0.5, high+0.5]."""
+        if self.log:
+            lo, hi = math.log(self.low - 0.5), math.log(self.high + 0.5)
+            return min(max(round(math.exp(lo + u * (hi - lo))), self.low), self.high)
+        return self.low + self.step * _bucket(u, self.n_points)
+
     def contains(self, value: Any) -> bool:
         return (
             isinstance(value, int)
@@ -127,6 +144,10 @@ class Categorical:
     def n_points(self) -> int:
         return len(self.choices)
 
+    def from_unit(self, u: float) -> Any:
+        """The choice at quantile `u` in [0, 1), the very object given."""
+        return self.choices[_bucket(u, len(self.choices))]
+
     def contains(self, value: Any) -> bool:
         return any(value is choice or _same_choice(value, choice) for choice in self.choices)
 
@@ -138,6 +159,10 @@ PARAM_TYPES = (Float, Int, Categorical)
 def _same_choice(a: Any, b: Any) -> bool:
     """Equal and of the same type, so that 1, 1.0 and True stay distinct choices."""
     return type(a) is type(b) and a == b
+
+
+def _bucket(u: float, n: int) -> int:
+    return min(int(u * n), n - 1)
 
 
 def _divides(step: float, span: float) -> bool:

@@ -36,7 +36,7 @@ from hpcore.errors import (
 from hpcore.journal import read_journal
 from hpcore.objective import Direction, parse_directions
 from hpcore.plugins import get_registry
-from hpcore.search import search
+from hpcore.driver import search
 from hpcore.selection import dominates, select_best
 from hpcore.space import Categorical, Param
 from hpcore.study import SearchResult, TrialState

@@ -1,4 +1,6 @@
-"""`hpcore.search()`: check the arguments, build a Study and its relay, drive it through the backend's hooks."""
+"""`hpcore.search()`: check the arguments, build a Study and its relay, drive it through the backend's hooks.
+
+The module is not named `search`, so that `hpcore.search` is always the function."""
 
 from __future__ import annotations
 

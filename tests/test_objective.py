@@ -1,0 +1,55 @@
+"""Directions and objective values follow DESIGN §4.1 and §4.2."""
+
+import math
+
+import pytest
+
+from hpcore.errors import InvalidDirection, ObjectiveValueError, ValueCountMismatch
+from hpcore.objective import Direction, default_compute_objective, parse_directions, to_values
+
+
+@pytest.mark.parametrize("direction", ["minimize", "MIN", "max", Direction.MAXIMIZE])
+def test_directions_and_aliases(direction):
+    assert len(parse_directions(direction)) == 1
+
+
+def test_a_list_of_directions():
+    assert parse_directions(["min", "maximize"]) == [Direction.MINIMIZE, Direction.MAXIMIZE]
+
+
+@pytest.mark.parametrize("direction", [None, "minimise", 1, [], ["min", None], {"min"}])
+def test_unknown_directions_name_both_allowed_values(direction):
+    with pytest.raises(InvalidDirection, match="'minimize' or 'maximize'") as info:
+        parse_directions(direction)
+    assert isinstance(info.value, ValueError)
+
+
+def test_default_compute_objective_is_transformers_rule():
+    assert default_compute_objective({"eval_loss": 0.3, "epoch": 2.0, "eval_runtime": 5.0}) == 0.3
+    assert default_compute_objective(
+        {"eval_loss": 0.3, "eval_acc": 0.5, "eval_f1": 0.25, "eval_samples_per_second": 9.0}
+    ) == 0.75
+    with pytest.raises(ObjectiveValueError, match="compute_objective"):
+        default_compute_objective({"epoch": 1.0})
+
+
+def test_values_are_lists_of_floats():
+    assert to_values(1, 1) == [1.0]
+    assert to_values((1, 2.5), 2) == [1.0, 2.5]
+    assert math.isnan(to_values(float("nan"), 1)[0])  # the caller decides what NaN means
+
+
+@pytest.mark.parametrize("raw", [None, "0.5", b"1", object(), [None]])
+def test_values_that_are_not_numbers(raw):
+    with pytest.raises(ObjectiveValueError, match="must return a float|cannot be read"):
+        to_values(raw, 1)
+
+
+def test_a_mapping_compute_objective_cannot_reduce():
+    with pytest.raises(ObjectiveValueError, match="compute_objective could not reduce"):
+        to_values({"acc": "high"}, 1, compute_objective=lambda m: m["loss"])
+
+
+def test_value_count_mismatch_names_both_counts():
+    with pytest.raises(ValueCountMismatch, match="returned 3 value.*2 direction"):
+        to_values([1, 2, 3], 2)

@@ -1,0 +1,65 @@
+"""Neutral parameters validate at construction; forms of space are told apart by one rule."""
+
+import pytest
+
+import hpcore
+from hpcore.errors import InvalidSpace
+from hpcore.space import space_form, validate_space
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: hpcore.Float(2.0, 1.0), "greater than high"),
+        (lambda: hpcore.Int(5, 1), "greater than high"),
+        (lambda: hpcore.Float(0.0, 1.0, log=True), "log=True needs low > 0"),
+        (lambda: hpcore.Float(-1.0, 1.0, log=True), "log=True needs low > 0"),
+        (lambda: hpcore.Int(0, 10, log=True), "log=True needs low >= 1"),
+        (lambda: hpcore.Float(0.0, 1.0, step=0.3), "does not divide"),
+        (lambda: hpcore.Int(0, 10, step=3), "does not divide"),
+        (lambda: hpcore.Float(0.0, 1.0, step=0.0), "step must be positive"),
+        (lambda: hpcore.Float(1e-3, 1.0, log=True, step=0.1), "cannot be combined"),
+        (lambda: hpcore.Float(0.0, float("inf")), "finite"),
+        (lambda: hpcore.Int(0.5, 2), "must be an int"),
+        (lambda: hpcore.Categorical([]), "empty"),
+        (lambda: hpcore.Categorical(["a", "b", "a"]), "given twice"),
+        (lambda: hpcore.Categorical("abc"), "list or tuple"),
+    ],
+)
+def test_invalid_params_fail_at_construction(make, match):
+    with pytest.raises(InvalidSpace, match=match):
+        make()
+
+
+def test_invalid_space_is_also_a_value_error():
+    with pytest.raises(ValueError):
+        hpcore.Float(1, 0)
+
+
+def test_contains_respects_bounds_steps_and_types():
+    assert hpcore.Float(0, 1, step=0.25).contains(0.75)
+    assert not hpcore.Float(0, 1, step=0.25).contains(0.7)
+    assert hpcore.Int(1, 9, step=2).contains(5) and not hpcore.Int(1, 9, step=2).contains(4)
+    assert not hpcore.Int(1, 9).contains(True)
+    c = hpcore.Categorical([1, 1.0, True, None])  # distinct types are distinct choices
+    assert c.contains(None) and not c.contains("1")
+
+
+def test_space_forms_are_told_apart():
+    assert space_form({"x": hpcore.Float(0, 1)}) == "neutral"
+    assert space_form(lambda trial: {}) == "function"
+    assert space_form({"method": "random", "parameters": {"x": {"min": 0, "max": 1}}}) == "wandb"
+    assert space_form({"x": {"grid_search": [1, 2]}}) == "ray"
+    assert space_form({}) == "empty"
+    assert space_form({"x": [1, 2]}) == "unknown"
+
+
+def test_validate_space_says_where_a_native_space_belongs():
+    with pytest.raises(InvalidSpace, match="Optuna hp_space.*backend='optuna'"):
+        validate_space(lambda trial: {}, "random")
+    with pytest.raises(InvalidSpace, match="backend='wandb'"):
+        validate_space({"parameters": {"x": {"values": [1]}}}, "random")
+    with pytest.raises(InvalidSpace, match="'x'.*hpcore.Float"):
+        validate_space({"x": [1, 2]}, "random")
+    with pytest.raises(InvalidSpace, match="empty"):
+        validate_space({}, "random")
