@@ -1,0 +1,1 @@
+"""hp-ray: the Ray Tune backend for hpcore."""

@@ -1,0 +1,250 @@
+"""The `ray` backend: Ray Tune's `Tuner` drives the search; each trial runs hpcore's `execute_trial` in a Ray worker.
+
+Rules:
+- options: the names in `OPTIONS`; any other is an InvalidArgument naming it;
+- one direction: Tune's metric and mode are set from it, so schedulers and search
+  algorithms see the computed objective; several: one metric per objective, a search
+  algorithm without a metric gets them all, and a scheduler other than FIFO is refused;
+- `n_trials` becomes `num_samples` (a grid_search space: enough samples to cover
+  `n_trials`, and the search stops once `n_trials` trials have ended);
+- `n_jobs` > 1 caps concurrent trials unless `max_concurrent_trials` is given;
+- `seed` seeds the default search (Tune's BasicVariantGenerator), never a `search_alg` the user passes;
+- every ended trial is also written to `hpcore_trials.jsonl` in the run's directory;
+  `resume=True` restores the run with `Tuner.restore`, loads those trials, and trials
+  already in it are never run again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hpcore.backend import Backend, Capabilities
+from hpcore.errors import InvalidArgument
+from hpcore.hookspecs import hookimpl
+from hpcore.journal import Journal
+from hpcore.objective import Direction
+from hpcore.study import Study, Trial
+
+log = logging.getLogger("hp_ray")
+
+JOURNAL = "hpcore_trials.jsonl"
+OPTIONS = frozenset(
+    {
+        "address",
+        "runtime_env",
+        "search_alg",
+        "scheduler",
+        "resources_per_trial",
+        "max_concurrent_trials",
+        "storage_path",
+        "name",
+        "max_failures",
+        "callbacks",
+        "resume",
+        "reuse_actors",
+    }
+)
+
+
+@dataclass
+class RayEngine:
+    """Per-search state until the run ends (then `study.engine` is Tune's ResultGrid)."""
+
+    options: dict[str, Any]
+    param_space: dict[str, Any]
+    neutral: bool
+    storage_path: str
+    name: str
+    metrics: list[str]
+    driver: Any = None
+    trainable: Any = None
+    tuner: Any = None
+    journal: Journal | None = None
+    finished: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return os.path.join(self.storage_path, self.name)
+
+
+class RayBackend(Backend):
+    name = "ray"
+    engine = "ray"
+    extra = "ray"
+    capabilities = Capabilities(
+        multi_objective=True,
+        pruning=True,
+        seedable=True,
+        parallel=True,
+        distributed=True,
+        resumable=True,
+        native_spaces=("ray", "function"),
+    )
+
+    @hookimpl
+    def hpcore_prepare(self, study: Study) -> bool:
+        from hp_ray import cluster
+        from hp_ray.space import resolve
+        from hp_ray.worker import metric_names
+
+        options = dict(study.options)
+        unknown = sorted(set(options) - OPTIONS)
+        if unknown:
+            raise InvalidArgument(
+                f"the ray backend has no option {unknown[0]!r}; it takes: {', '.join(sorted(OPTIONS))}."
+            )
+        _check_options(options, len(study.directions))
+        param_space, neutral = resolve(study.space)
+        storage = options.get("storage_path") or os.path.expanduser("~/ray_results")
+        name = options.get("name") or f"hpcore-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        engine = RayEngine(options, param_space, neutral, os.path.abspath(storage), name, metric_names(len(study.directions)))
+        study.engine = engine
+        cluster.connect(options.get("address"), options.get("runtime_env"))
+        return True
+
+    @hookimpl
+    def hpcore_load_trials(self, study: Study) -> list[Trial] | None:
+        from ray.tune import Tuner
+
+        engine: RayEngine = study.engine
+        resuming = bool(engine.options.get("resume")) and Tuner.can_restore(engine.path)
+        if engine.options.get("resume") and not resuming:
+            log.info("nothing to resume at %s; starting a new run there", engine.path)
+        journal_path = Path(engine.path, JOURNAL)
+        if not resuming and journal_path.exists():
+            log.warning("%s holds an earlier run's trials; starting over", engine.path)
+            journal_path.unlink()
+        engine.journal = Journal(journal_path, study.directions)
+        restored = list(engine.journal.trials) if resuming else []
+        engine.finished = {t.number: t.to_json() for t in restored}
+        self._make_driver(study, budget=None if resuming else _budget(study, engine))
+        engine.trainable = _trainable(study, engine)
+        if resuming:
+            from ray.tune import ExperimentAnalysis
+
+            engine.tuner = Tuner.restore(engine.path, trainable=engine.trainable, param_space=engine.param_space)
+            names = [str(t) for t in ExperimentAnalysis(engine.path).trials]
+            engine.driver.reserve(names, restored)
+        if study.journal is not None:
+            restored = {t.number: t for t in [*study.journal.trials, *restored]}.values()
+        return sorted(restored, key=lambda t: t.number)
+
+    @hookimpl
+    def hpcore_optimize(self, study: Study) -> bool:
+        engine: RayEngine = study.engine
+        tuner = engine.tuner or self._tuner(study, engine)
+        try:
+            results = tuner.fit()
+        finally:
+            engine.driver.close()
+            if engine.journal is not None:
+                engine.journal.close()
+        study.engine = results
+        if engine.driver.error is not None:
+            raise engine.driver.error
+        return True
+
+    def _make_driver(self, study: Study, budget: int | None) -> None:
+        from hp_ray.driver import Driver
+
+        engine: RayEngine = study.engine
+        metric = engine.metrics[0] if len(engine.metrics) == 1 else None
+        space = study.space if engine.neutral else engine.param_space
+        engine.driver = Driver(engine.path, study, space, metric, budget, engine.journal)
+
+    def _tuner(self, study: Study, engine: RayEngine) -> Any:
+        from ray import tune
+        from ray.tune.search.basic_variant import BasicVariantGenerator
+
+        from hp_ray.space import samples_for
+
+        options = engine.options
+        single = len(study.directions) == 1
+        modes = ["min" if d is Direction.MINIMIZE else "max" for d in study.directions]
+        search_alg = options.get("search_alg")
+        if search_alg is None and study.seed is not None:
+            search_alg = BasicVariantGenerator(random_state=study.seed)
+        elif search_alg is not None and study.seed is not None:
+            log.info("seed= is not applied to the search_alg you passed; it keeps its own seed")
+        param_space = engine.param_space
+        if not single and search_alg is not None and getattr(search_alg, "metric", None) is None:
+            search_alg.set_search_properties(engine.metrics, modes, param_space)
+            param_space = {}
+        concurrent = options.get("max_concurrent_trials") or (study.n_jobs if study.n_jobs > 1 else None)
+        tune_config = tune.TuneConfig(
+            metric=engine.metrics[0] if single else None,
+            mode=modes[0] if single else None,
+            search_alg=search_alg,
+            scheduler=options.get("scheduler"),
+            num_samples=samples_for(study.trials_left(), engine.param_space),
+            max_concurrent_trials=concurrent,
+            reuse_actors=options.get("reuse_actors", True),
+            trial_name_creator=engine.driver.name_trial,
+        )
+        run_config = tune.RunConfig(
+            name=engine.name,
+            storage_path=engine.storage_path,
+            callbacks=[engine.driver, *(options.get("callbacks") or [])],
+            stop=engine.driver.stopper,
+            failure_config=tune.FailureConfig(max_failures=options.get("max_failures", 0)),
+            verbose=0,
+        )
+        return tune.Tuner(engine.trainable, param_space=param_space, tune_config=tune_config, run_config=run_config)
+
+
+def _trainable(study: Study, engine: RayEngine) -> Any:
+    from ray import tune
+
+    from hp_ray.shipping import trainable
+    from hp_ray.worker import Payload
+
+    payload = Payload(
+        objective=study.objective,
+        space=study.space if engine.neutral else engine.param_space,
+        n_objectives=len(study.directions),
+        compute_objective=study.compute_objective,
+        catch=study.catch,
+        finished=engine.finished,
+    )
+    fn = trainable(payload)
+    resources = engine.options.get("resources_per_trial")
+    return tune.with_resources(fn, resources) if resources else fn
+
+
+def _budget(study: Study, engine: RayEngine) -> int | None:
+    from hp_ray.space import grid_size
+
+    return study.trials_left() if grid_size(engine.param_space) > 1 else None
+
+
+def _check_options(options: dict[str, Any], n_objectives: int) -> None:
+    scheduler = options.get("scheduler")
+    if n_objectives > 1 and scheduler is not None and type(scheduler).__name__ != "FIFOScheduler":
+        raise InvalidArgument(
+            f"scheduler {type(scheduler).__name__} stops trials by one metric, but this search has "
+            f"{n_objectives} objectives: use one direction, or leave scheduler unset."
+        )
+    for key, holder in (("scheduler", scheduler), ("search_alg", options.get("search_alg"))):
+        metric = getattr(holder, "metric", None) if holder is not None else None
+        if metric is not None and not (isinstance(metric, str) and metric.startswith("hpcore_objective")) and not (
+            isinstance(metric, list) and all(str(m).startswith("hpcore_objective") for m in metric)
+        ):
+            raise InvalidArgument(
+                f"{key} was built with metric={metric!r}: leave metric and mode unset, hpcore sets them "
+                "from direction= (the metric Tune sees is the computed objective)."
+            )
+    failures = options.get("max_failures", 0)
+    if not isinstance(failures, int) or isinstance(failures, bool) or failures < -1:
+        raise InvalidArgument(f"max_failures must be an int of at least -1 (retry forever), got {failures!r}.")
+    concurrent = options.get("max_concurrent_trials")
+    if concurrent is not None and (not isinstance(concurrent, int) or isinstance(concurrent, bool) or concurrent < 1):
+        raise InvalidArgument(f"max_concurrent_trials must be an int of at least 1, got {concurrent!r}.")
+    resources = options.get("resources_per_trial")
+    if resources is not None and not isinstance(resources, dict):
+        raise InvalidArgument(f"resources_per_trial must be a dict such as {{'cpu': 1, 'gpu': 0}}, got {resources!r}.")

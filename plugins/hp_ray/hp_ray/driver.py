@@ -1,0 +1,199 @@
+"""The driver side of one Ray search: trial numbers, the ledger as trials end, and when to stop.
+
+Rules:
+- each Tune trial gets the next hpcore number when Tune creates it, carried in its name;
+  a retried trial (`max_failures`) keeps its name, so it is one trial in the ledger;
+- a trial that returns a record is recorded as the worker's `execute_trial` decided;
+- a trial that ends without one was stopped by the scheduler: PRUNED, with the values it reported;
+- a trial Ray gave up on (an actor that died past `max_failures`) is FAILED with Ray's error;
+- after the worker hands back an exception to re-raise, or once `timeout` has passed, the
+  search stops when the trials running at that moment have ended; once `budget` trials
+  have ended (a grid that overshoots), it stops at once; trials cut off are not recorded;
+- a Tune run pickles its callbacks, stopper and name creator; they pickle as the search's key
+  and resolve to the live driver of that key, so `Tuner.restore` reconnects them.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+import time
+from typing import Any
+
+from hpcore.journal import Journal
+from hpcore.study import Study, Trial, TrialState
+from ray.tune import Callback, Stopper
+
+from hp_ray.space import params_of
+from hp_ray.worker import RECORD, RERAISE, STEP, RayHandle, number_of, trial_name
+
+log = logging.getLogger("hp_ray")
+
+_live: dict[str, Driver] = {}
+_live_lock = threading.Lock()
+
+
+def live_driver(key: str) -> Driver:
+    """The driver of the search `key` in this process (what a pickled driver resolves to)."""
+    with _live_lock:
+        driver = _live.get(key)
+    if driver is None:
+        raise RuntimeError(
+            f"the Tune run {key!r} was started by hpcore's ray backend: resume it with "
+            "hpcore.search(..., backend='ray', resume=True), not with Tuner.restore directly."
+        )
+    return driver
+
+
+def live_stopper(key: str) -> SearchStopper:
+    return live_driver(key).stopper
+
+
+class Driver(Callback):
+    """Tune callback and trial namer of one search, writing to its Study."""
+
+    def __init__(
+        self, key: str, study: Study, space: Any, metric: str | None, budget: int | None, journal: Journal | None
+    ) -> None:
+        self.key = key
+        self.journal = journal
+        self.study = study
+        self.space = space
+        self.metric = metric
+        self.budget = budget
+        self.stopper = SearchStopper(self)
+        self.error: BaseException | None = None
+        self.stopping = False
+        self._intermediate: dict[str, dict[int, float]] = {}
+        self._started: dict[str, float] = {}
+        self._done: set[str] = set()
+        self._recorded = 0
+        self._trials: list[Any] = []
+        self._waiting: set[str] | None = None
+        with _live_lock:
+            _live[key] = self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (live_driver, (self.key,))
+
+    def close(self) -> None:
+        with _live_lock:
+            if _live.get(self.key) is self:
+                del _live[self.key]
+
+    # -- numbering -----------------------------------------------------------------
+    def name_trial(self, trial: Any) -> str:
+        """Tune's trial_name_creator: the next hpcore number, in the trial's name."""
+        return trial_name(self.study.next_number(), trial.trial_id)
+
+    def reserve(self, names: list[str], finished: list[Trial]) -> None:
+        """Keep the numbers of restored unfinished trials from being given again."""
+        numbers = [n for n in map(number_of, names) if n is not None]
+        highest_finished = max((t.number for t in finished), default=-1)
+        if numbers and max(numbers) > highest_finished:
+            while self.study.next_number() < max(numbers):
+                pass
+
+    # -- stopping ------------------------------------------------------------------
+    def should_stop(self) -> bool:
+        """After an error or the timeout: once the trials running then have ended. After the budget: now."""
+        if self.budget is not None and self._recorded >= self.budget:
+            self.stopping = True
+        elif self._waiting is None and (self.error is not None or self.study.timed_out()):
+            self._waiting = {t.trial_id for t in self._trials if t.status == "RUNNING"} - self._done
+        if self._waiting is not None and not self._waiting - self._done:
+            self.stopping = True
+        return self.stopping
+
+    def on_step_begin(self, iteration: int, trials: list[Any], **info: Any) -> None:
+        self._trials = trials
+
+    # -- Tune callbacks ------------------------------------------------------------
+    def on_trial_start(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
+        self._started.setdefault(trial.trial_id, time.monotonic())
+        if self.study.hooks is not None:
+            self.study.hooks.broadcast("hpcore_trial_started", study=self.study, trial=self._handle(trial))
+
+    def on_trial_result(self, iteration: int, trials: list[Any], trial: Any, result: dict, **info: Any) -> None:
+        step = result.get(STEP)
+        if self.metric is None or step is None or step < 0 or self.metric not in result:
+            return
+        value = float(result[self.metric])
+        self._intermediate.setdefault(trial.trial_id, {})[int(step)] = value
+        if self.study.hooks is not None:
+            self.study.hooks.broadcast(
+                "hpcore_trial_reported", study=self.study, trial=self._handle(trial), value=value, step=int(step)
+            )
+
+    def on_trial_recover(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
+        log.warning("trial %s failed in Ray and is retried: %s", trial, trial.error_file)
+        self._intermediate.pop(trial.trial_id, None)
+
+    def on_trial_complete(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
+        result = trial.last_result or {}
+        if RECORD in result:
+            record = Trial.from_json(result[RECORD])
+            if RERAISE in result and self.error is None:
+                self.error = pickle.loads(result[RERAISE])
+            self._record(trial, record)
+        elif not self.stopping and (self._waiting is None or trial.trial_id in self._waiting):
+            self._record(trial, self._ended(trial, TrialState.PRUNED, None))
+
+    def on_trial_error(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
+        error = trial.get_error()
+        text = f"{type(error).__name__}: {error}" if error is not None else "the trial failed in Ray"
+        self._record(trial, self._ended(trial, TrialState.FAILED, text))
+
+    # -- helpers -------------------------------------------------------------------
+    def _number(self, trial: Any) -> int:
+        number = number_of(str(trial))
+        if number is None:
+            raise RuntimeError(f"Tune trial {trial} has no hpcore number: its name was not given by hp-ray.")
+        return number
+
+    def _handle(self, trial: Any) -> RayHandle:
+        handle = RayHandle(self._number(trial), trial.config, self.space)
+        handle.params.update(params_of(trial.config, self.space))
+        return handle
+
+    def _ended(self, trial: Any, state: TrialState, error: str | None) -> Trial:
+        started = self._started.get(trial.trial_id)
+        return Trial(
+            number=self._number(trial),
+            params=params_of(trial.config, self.space),
+            state=state,
+            intermediate=dict(self._intermediate.get(trial.trial_id, {})),
+            error=error,
+            duration=time.monotonic() - started if started is not None else 0.0,
+            user_attrs={"ray_trial_id": trial.trial_id},
+        )
+
+    def _record(self, trial: Any, record: Trial) -> None:
+        if trial.trial_id in self._done:
+            return
+        self._done.add(trial.trial_id)
+        self._recorded += 1
+        if record.number != self._number(trial):
+            record = Trial(**{**record.__dict__, "number": self._number(trial)})
+        if record.user_attrs.get("ray_trial_id") != trial.trial_id:
+            record = Trial(**{**record.__dict__, "user_attrs": {**record.user_attrs, "ray_trial_id": trial.trial_id}})
+        if self.journal is not None:
+            self.journal.append(record)
+        self.study.record(record)
+
+
+class SearchStopper(Stopper):
+    """Stops the whole Tune run when its driver says so; never one trial."""
+
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (live_stopper, (self.driver.key,))
+
+    def __call__(self, trial_id: str, result: dict) -> bool:
+        return False
+
+    def stop_all(self) -> bool:
+        return self.driver.should_stop()

@@ -1,0 +1,13 @@
+"""Errors hp-ray raises on top of hpcore's own."""
+
+from __future__ import annotations
+
+from hpcore.errors import InvalidArgument
+
+
+class NotShippable(InvalidArgument):
+    """Something a trial needs cannot be serialised and sent to Ray workers."""
+
+
+class ResumeError(InvalidArgument):
+    """`resume=True` without a run to resume, or a run written by another kind of search."""

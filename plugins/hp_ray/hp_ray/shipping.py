@@ -1,0 +1,123 @@
+"""Sending a search's objective and data to Ray workers, once, through the object store.
+
+Rules:
+- modules that no installed distribution provides (the user's script, a test module, the
+  helper modules next to them) are pickled by value, so workers on other nodes need no copy;
+- the payload is put in Ray's object store once (`tune.with_parameters`), never once per trial;
+- what cannot be serialised is named in a `NotShippable` error, not a Ray stack trace.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import logging
+import os
+import sys
+import sysconfig
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from hp_ray.errors import NotShippable
+from hp_ray.worker import Payload
+
+log = logging.getLogger("hp_ray")
+
+
+def trainable(payload: Payload) -> Callable[..., Any]:
+    """The Tune trainable for `payload`, its payload already in the object store."""
+    from ray import cloudpickle
+    from ray import tune
+
+    from hp_ray import worker
+
+    for module in user_modules(payload.objective, payload.compute_objective):
+        cloudpickle.register_pickle_by_value(module)
+    try:
+        return tune.with_parameters(worker.run, payload=payload)
+    except Exception as exc:
+        raise NotShippable(describe(payload, exc)) from None
+
+
+def user_modules(*functions: Any) -> list[Any]:
+    """The loaded modules of the user's code: where `functions` live, and their siblings; none installed."""
+    roots = set()
+    for fn in functions:
+        module = sys.modules.get(getattr(fn, "__module__", None) or "")
+        path = getattr(module, "__file__", None)
+        if module is not None and module.__name__ != "__main__" and path and not _installed(module.__name__, path):
+            roots.add(os.path.dirname(os.path.abspath(path)))
+    main = sys.modules.get("__main__")
+    if getattr(main, "__file__", None):
+        roots.add(os.path.dirname(os.path.abspath(main.__file__)))
+    found = []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if name == "__main__" or not path or _installed(name, path):
+            continue
+        if any(os.path.abspath(path).startswith(root + os.sep) for root in roots):
+            found.append(module)
+    return found
+
+
+def _installed(name: str, path: str) -> bool:
+    top = name.partition(".")[0]
+    if top in ("hpcore", "hp_ray") or top in sys.stdlib_module_names or top in _distribution_packages():
+        return True
+    library_dirs = {sysconfig.get_paths()[k] for k in ("purelib", "platlib", "stdlib")}
+    return any(os.path.abspath(path).startswith(d + os.sep) for d in library_dirs)
+
+
+_packages: set[str] | None = None
+
+
+def _distribution_packages() -> set[str]:
+    global _packages
+    if _packages is None:
+        _packages = set(importlib.metadata.packages_distributions())
+    return _packages
+
+
+def describe(payload: Payload, exc: BaseException) -> str:
+    """Name the first part of `payload` that cannot be serialised, and say what to do."""
+    for what, obj in _parts(payload):
+        error = _pickle_error(obj)
+        if error is not None:
+            return (
+                f"hp-ray cannot send the search to Ray workers: {what} ({type(obj).__name__}) cannot be "
+                f"serialised: {error}. Create it inside the objective, or replace it with something that pickles."
+            )
+    return f"hp-ray cannot send the search to Ray workers: {type(exc).__name__}: {exc}"
+
+
+def _parts(payload: Payload) -> Iterator[tuple[str, Any]]:
+    for label, fn in (("the objective", payload.objective), ("compute_objective", payload.compute_objective)):
+        if fn is None:
+            continue
+        if inspect.isfunction(fn) or inspect.ismethod(fn):
+            target = fn.__func__ if inspect.ismethod(fn) else fn
+            if inspect.ismethod(fn):
+                yield f"{label}'s object {fn.__self__!r}", fn.__self__
+            try:
+                refs = inspect.getclosurevars(target)
+            except (TypeError, ValueError):
+                refs = None
+            if refs is not None:
+                for name, value in {**refs.nonlocals, **refs.globals}.items():
+                    if not inspect.ismodule(value):
+                        yield f"{label}'s variable {name!r}", value
+            for i, value in enumerate(target.__defaults__ or ()):
+                yield f"{label}'s default argument {i}", value
+        yield label, fn
+    yield "the search space", payload.space
+    yield "catch=", payload.catch
+
+
+def _pickle_error(obj: Any) -> str | None:
+    from ray import cloudpickle
+
+    try:
+        cloudpickle.dumps(obj)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None

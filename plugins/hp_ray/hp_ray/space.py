@@ -1,0 +1,110 @@
+"""Search spaces for Ray Tune: neutral hpcore params translated to Tune domains, native forms resolved.
+
+Rules:
+- a native space is a dict of Tune domains, `grid_search` markers and constants, or a
+  function returning one when called with None (as transformers passes `hp_space`);
+- neutral params map to domains whose samples lie in the param's space: bounds
+  inclusive, log scales sampled in log space, stepped params on the grid from `low`;
+- a trial's params are its config: for a neutral space, the neutral names only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from hpcore.errors import InvalidSpace
+from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
+
+MAX_CHOICES = 100_000
+
+
+def resolve(space: Any) -> tuple[dict[str, Any], bool]:
+    """The Tune param space for `space`, and whether it is neutral."""
+    if is_neutral(space):
+        return {name: to_domain(name, param) for name, param in space.items()}, True
+    if callable(space) and not isinstance(space, Mapping):
+        try:
+            space = space(None)
+        except Exception as exc:
+            raise InvalidSpace(
+                f"the space function raised {exc!r} when called with None: the ray backend calls it "
+                "once with None (as transformers does) and expects a dict of Tune domains."
+            ) from exc
+        if is_neutral(space):
+            return resolve(space)
+    if not isinstance(space, Mapping) or space_form(space) not in ("ray", "unknown") or not space:
+        raise InvalidSpace(
+            f"the ray backend reads a dict of hpcore params or of Ray Tune domains "
+            f"(tune.uniform, tune.choice, tune.grid_search, ...), got {space!r}."
+        )
+    return dict(space), False
+
+
+def to_domain(name: str, param: Param) -> Any:
+    """The Tune domain that samples `param`."""
+    from ray import tune
+
+    if isinstance(param, Categorical):
+        return tune.choice(list(param.choices))
+    if isinstance(param, Int):
+        if param.step != 1:
+            return tune.choice(_grid(name, param))
+        if param.log:
+            return tune.lograndint(param.low, param.high + 1)
+        return tune.randint(param.low, param.high + 1)
+    if param.step is not None:
+        return tune.choice(_grid(name, param))
+    if param.low == param.high:
+        return param.low
+    if param.log:
+        return tune.loguniform(param.low, param.high)
+    return tune.uniform(param.low, param.high)
+
+
+def _grid(name: str, param: Int | Float) -> list[Any]:
+    if param.n_points > MAX_CHOICES:
+        raise InvalidSpace(
+            f"parameter {name!r} has {param.n_points} steps, more than the {MAX_CHOICES} the ray "
+            "backend lists as choices: use a larger step, or drop step."
+        )
+    if isinstance(param, Int):
+        return list(range(param.low, param.high + 1, param.step))
+    return [min(param.low + i * param.step, param.high) for i in range(param.n_points)]
+
+
+def from_config(name: str, param: Param, value: Any) -> Any:
+    """A sampled config value as the param's own type: Python numbers, the very choice object."""
+    if isinstance(param, Categorical):
+        for choice in param.choices:
+            if choice is value or (type(choice) is type(value) and choice == value):
+                return choice
+        return value
+    if isinstance(param, Int):
+        return min(max(int(value), param.low), param.high)
+    return min(max(float(value), param.low), param.high)
+
+
+def params_of(config: Mapping[str, Any], space: Any) -> dict[str, Any]:
+    """A trial's params from its Tune config: the neutral names, or the whole native config."""
+    if is_neutral(space):
+        return {name: from_config(name, p, config[name]) for name, p in space.items() if name in config}
+    return dict(config)
+
+
+def grid_size(space: Mapping[str, Any]) -> int:
+    """How many configs one sample of `space` expands to (the product of its grid_search lists)."""
+    size = 1
+    for value in space.values():
+        if isinstance(value, Mapping):
+            if set(value) == {"grid_search"}:
+                size *= max(1, len(value["grid_search"]))
+            else:
+                size *= grid_size(value)
+    return size
+
+
+def samples_for(n_trials: int, space: Mapping[str, Any]) -> int:
+    """Tune's num_samples so that at least `n_trials` trials are generated."""
+    return max(1, math.ceil(n_trials / grid_size(space)))

@@ -1,0 +1,133 @@
+"""What runs inside a Ray worker: one trial through hpcore's `execute_trial`, reported to Tune.
+
+Rules:
+- the trial's number is read from its Tune trial name, which the driver gives it (`trial_name`);
+- `trial.report(value, step)` of a single-objective search is a `tune.report` of the value under
+  the objective's metric, so the scheduler sees it; a trial the scheduler stops never returns;
+- a trial the resumed run's ledger already holds is not run again: its record is reported;
+- the last report holds the trial's record, its value(s) as the objective metric(s) (NaN when
+  it has none), and the exception the driver must re-raise, if any.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import pickle
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hpcore.errors import UnknownParameter
+from hpcore.objective import ComputeObjective
+from hpcore.space import Param
+from hpcore.study import Trial
+from hpcore.trial import TrialHandle, execute_trial
+
+from hp_ray.space import from_config, params_of
+
+log = logging.getLogger("hp_ray")
+
+RECORD = "hpcore_trial"
+RERAISE = "hpcore_reraise"
+STEP = "hpcore_step"
+_NAME = re.compile(r"^trial_(\d+)_")
+
+
+def metric_names(n_objectives: int) -> list[str]:
+    """The Tune metric of each objective, in direction order."""
+    if n_objectives == 1:
+        return ["hpcore_objective"]
+    return [f"hpcore_objective_{i}" for i in range(n_objectives)]
+
+
+def trial_name(number: int, trial_id: str) -> str:
+    """The Tune trial name that carries an hpcore trial number to the worker."""
+    return f"trial_{number}_{trial_id}"
+
+
+def number_of(name: str) -> int | None:
+    """The hpcore trial number in a Tune trial name; None for a name hp-ray did not give."""
+    match = _NAME.match(name or "")
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class Payload:
+    """Everything a worker needs to run trials; sent once through Ray's object store."""
+
+    objective: Callable[[TrialHandle], Any]
+    space: Any
+    n_objectives: int
+    compute_objective: ComputeObjective | None
+    catch: tuple[type[BaseException], ...]
+    finished: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+class RayHandle(TrialHandle):
+    """A trial whose params Tune sampled up front; other names are refused."""
+
+    def __init__(self, number: int, config: Mapping[str, Any], space: Any) -> None:
+        super().__init__(number)
+        self._config = config
+        self._space = space
+
+    def _sample(self, name: str, param: Param) -> Any:
+        if name not in self._config:
+            raise UnknownParameter(
+                f"{name!r} is not in the space Ray Tune sampled ({sorted(self._config)}): add it to space=."
+            )
+        return from_config(name, param, self._config[name])
+
+    def _sample_native(self, space: Any) -> Mapping[str, Any]:
+        return params_of(self._config, space)
+
+
+def run(config: dict[str, Any], payload: Payload) -> None:
+    """The Tune function trainable: one trial by hpcore's rules."""
+    from ray import tune
+
+    name = tune.get_context().get_trial_name()
+    number = number_of(name)
+    if number is None:
+        raise RuntimeError(f"Tune trial {name!r} was not named by hp-ray: run it through hpcore.search(backend='ray').")
+    metrics = metric_names(payload.n_objectives)
+    if number in payload.finished:  # a resumed run: this trial ended before the driver was killed
+        trial, reraise = Trial.from_json(payload.finished[number]), None
+    else:
+        handle = RayHandle(number, config, payload.space)
+        if payload.n_objectives == 1:
+            handle.pruner = lambda value, step: _report_intermediate(metrics[0], value, step)
+        trial, reraise = execute_trial(
+            payload.objective,
+            handle,
+            space=payload.space,
+            n_objectives=payload.n_objectives,
+            compute_objective=payload.compute_objective,
+            catch=payload.catch,
+        )
+    final: dict[str, Any] = {RECORD: trial.to_json(), STEP: -1}
+    final.update({m: trial.values[i] if trial.values else math.nan for i, m in enumerate(metrics)})
+    if reraise is not None:
+        final[RERAISE] = _pickled(reraise)
+    tune.report(final)
+
+
+def _report_intermediate(metric: str, value: float, step: int) -> bool:
+    from ray import tune
+
+    tune.report({metric: value, STEP: step})
+    return False
+
+
+def _pickled(exc: BaseException) -> bytes:
+    """The exception, pickled; one that cannot be pickled travels as a RuntimeError with its text."""
+    from ray import cloudpickle
+
+    try:
+        data = cloudpickle.dumps(exc)
+        pickle.loads(data)
+        return data
+    except Exception:
+        return cloudpickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))

@@ -1,0 +1,26 @@
+"""hpcore's conformance suite against the ray backend, on the session's Ray instance, with a small budget."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+from hpcore.testing import BackendConformance
+
+_STORAGE = tempfile.mkdtemp(prefix="hp-ray-conformance-")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_storage() -> Iterator[None]:
+    yield
+    shutil.rmtree(_STORAGE, ignore_errors=True)
+
+
+class TestRayConformance(BackendConformance):
+    backend = "ray"
+    backend_options = {"storage_path": _STORAGE, "reuse_actors": True}
+    max_examples = 3
+    trials_per_search = 4
