@@ -6,7 +6,8 @@ Rules:
   rules decide each trial's end; Optuna is then told the same end: COMPLETE with the
   values, PRUNED, or FAIL (NaN and infinite values included, which Optuna alone would keep);
 - trial numbers are Optuna's; the ledger starts from the finished trials the study
-  already holds and, after the run, takes in those other workers finished;
+  already holds and, after the run, takes in those other workers finished; a search
+  resumed from an hpcore ``journal=`` into an empty study replays the journal first;
 - ``max_trials`` is the study's total: the run stops once the storage holds that many
   trials that are finished or running;
 - ``trial.report(value, step)`` goes to the Optuna trial, whose pruner decides;
@@ -32,6 +33,7 @@ from hpcore.trial import TrialHandle
 from hp_optuna.handle import OptunaHandle
 from hp_optuna.ledger import finished_trials
 from hp_optuna.options import build_study, check_options, run_options
+from hp_optuna.replay import replay
 
 if TYPE_CHECKING:
     import optuna
@@ -72,6 +74,10 @@ class OptunaBackend(Backend):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             optuna.storages.fail_stale_trials(study.engine)  # a killed worker's trial, where heartbeats tell
+        journal = study.journal.trials if study.journal is not None else []
+        if journal and not study.engine.get_trials(deepcopy=False):
+            replay(study.engine, journal, study.space)
+            return journal
         return finished_trials(study.engine)
 
     @hookimpl
