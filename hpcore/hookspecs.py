@@ -33,8 +33,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def hpcore_register_backends(register: Callable[[Backend], None]) -> None:
     """Called once, when a backend is first needed. Call ``register(backend)`` for each backend the plugin provides.
 
-    :param register: raises DuplicateBackend when the name is taken; the plugin's
-        other backends and every other plugin keep working.
+    :param register: raises DuplicateBackend when the name is taken; the error is kept
+        against this plugin and every other plugin keeps working.
     """
 
 

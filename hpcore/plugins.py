@@ -89,14 +89,22 @@ class Registry:
             try:
                 module = entry_point.load()
                 self.manager.register(module, name=entry_point.name)
+                self._check_pending(entry_point.name)
             except Exception as exc:  # a broken plugin must not break the others
                 log.warning("hpcore plugin %r failed to load: %r", entry_point.name, exc)
                 self.load_errors.append(PluginError(entry_point.name, dist, repr(exc)))
                 continue
             distributions[entry_point.name] = dist or entry_point.name
-        self.manager.check_pending()
         for impl in self.manager.hook.hpcore_register_backends.get_hookimpls():
             self._register_from(impl.plugin_name, impl.function, distributions.get(impl.plugin_name, "?"))
+
+    def _check_pending(self, name: str) -> None:
+        """Refuse a plugin that implements a hook no spec declares (a misspelt name)."""
+        try:
+            self.manager.check_pending()
+        except pluggy.PluginValidationError:
+            self.manager.unregister(name=name)
+            raise
 
     def _register_from(self, plugin: str, function: Any, distribution: str) -> None:
         try:

@@ -1,0 +1,1 @@
+"""hp-halton: quasi-random search over a Halton sequence, as a third-party hpcore backend."""
