@@ -6,7 +6,8 @@ Public names are re-exported lazily, so ``import hpcore`` stays light.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the cost of `import hpcore`
 
 __version__ = "0.1.0"
 
@@ -45,7 +46,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'hpcore' has no attribute {name!r}")

@@ -37,7 +37,7 @@ class TrialState(str, enum.Enum):
     FAILED = "FAILED"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trial:
     """One trial as the ledger holds it."""
 
@@ -315,6 +315,7 @@ class Study:
             compute_objective=self.compute_objective,
             catch=self.catch,
         )
+        handle.pruner = None  # the pruner refers to the handle: break the cycle so refcounting frees both
         self.record(trial)
         return trial, reraise
 
