@@ -41,7 +41,7 @@ def bench_import(repeats: int) -> None:
     code = f"import sys, hpcore; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     heavy = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     added = (statistics.median(light) - statistics.median(bare)) * 1000
-    print("## import hpcore\n")
+    print("### import hpcore\n")
     print(f"| `python -c pass` | `python -c 'import hpcore'` | added | heavy modules imported |\n|---|---|---|---|")
     print(f"| {statistics.median(bare) * 1000:.1f} ms | {statistics.median(light) * 1000:.1f} ms | {added:.1f} ms | {heavy} |\n")
 
@@ -79,7 +79,7 @@ def bench_loop(repeats: int) -> None:
         ours_10k.append(hpcore_random(10_000))
     per_1k = statistics.median(ours) / 1000
     per_10k = statistics.median(ours_10k) / 10_000
-    print("## Core loop, `random` backend vs raw Optuna `RandomSampler` (in memory, 1,000 trials)\n")
+    print("### Core loop, `random` backend vs raw Optuna `RandomSampler` (in memory, 1,000 trials)\n")
     print("| hpcore trials/s | Optuna trials/s | speed-up | hpcore µs/trial at 1,000 | at 10,000 | cost ratio 10k/1k |")
     print("|---|---|---|---|---|---|")
     print(
@@ -114,7 +114,7 @@ def bench_selection(repeats: int) -> None:
         a, b = sorted((rng.random(), rng.random()))
         simplex.append((a, b - a, 1 - b))  # on x + y + z = 1: no point dominates another
     cases["3 objectives, every trial on the front"] = (ledger(simplex), 3)
-    print("## `best_trials` over 10,000 trials\n")
+    print("### `best_trials` over 10,000 trials\n")
     print("| case | front size | median seconds |\n|---|---|---|")
     for name, (trials, k) in cases.items():
         seconds, size = time_selection(trials, k, repeats)
