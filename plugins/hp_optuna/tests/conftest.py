@@ -1,4 +1,7 @@
-"""Shared set-up for the hp-optuna tests: Optuna's per-trial INFO lines are silenced."""
+"""Shared set-up for the hp-optuna tests: the benchmark space and its objectives as fixtures; Optuna's INFO lines silenced.
+
+Tests use fixtures, not imports: pytest runs with --import-mode=importlib.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +31,24 @@ def raw_objective(trial: optuna.Trial) -> float:
 
 def square(trial: hpcore.TrialHandle) -> float:
     return (trial.params["x"] - 1) ** 2
+
+
+@pytest.fixture(name="space")
+def space_fixture() -> dict:
+    """The four-parameter neutral space of the benchmarks."""
+    return dict(SPACE)
+
+
+@pytest.fixture(name="square")
+def square_fixture():
+    """An objective over `space`: (x - 1) ** 2."""
+    return square
+
+
+@pytest.fixture(name="raw_objective")
+def raw_objective_fixture():
+    """`space` written as a raw Optuna objective, with the same value as `square`."""
+    return raw_objective
 
 
 @pytest.fixture(autouse=True)

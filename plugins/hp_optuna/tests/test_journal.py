@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import optuna
-from conftest import SPACE, square
 from optuna.trial import TrialState as OptunaState
 
 import hpcore
 from hpcore.study import TrialState
 
 
-def test_journal_is_replayed_into_the_new_study(tmp_path) -> None:
+def test_journal_is_replayed_into_the_new_study(tmp_path, space, square) -> None:
     path = tmp_path / "journal.jsonl"
 
     def objective(trial: hpcore.TrialHandle) -> float:
@@ -18,8 +17,8 @@ def test_journal_is_replayed_into_the_new_study(tmp_path) -> None:
             raise ValueError("bad luck")
         return square(trial)
 
-    first = hpcore.search(objective, SPACE, backend="optuna", journal=path, n_trials=4, seed=0)
-    second = hpcore.search(square, SPACE, backend="optuna", journal=path, n_trials=3, seed=0)
+    first = hpcore.search(objective, space, backend="optuna", journal=path, n_trials=4, seed=0)
+    second = hpcore.search(square, space, backend="optuna", journal=path, n_trials=3, seed=0)
     assert [t.number for t in second.trials] == list(range(7))
     assert second.trials[:4] == first.trials  # the ledger keeps the journal's records, errors included
     replayed = second.engine.trials[:4]
@@ -38,10 +37,10 @@ def test_define_by_run_params_stay_in_the_ledger(tmp_path) -> None:
     assert all(t.state is TrialState.COMPLETE for t in second.trials)
 
 
-def test_a_study_that_holds_trials_is_the_record(tmp_path) -> None:
+def test_a_study_that_holds_trials_is_the_record(tmp_path, space, square) -> None:
     url = f"sqlite:///{tmp_path / 'runs.db'}"
     path = tmp_path / "journal.jsonl"
-    hpcore.search(square, SPACE, backend="optuna", journal=path, storage=url, study_name="s", n_trials=3)
-    again = hpcore.search(square, SPACE, backend="optuna", journal=path, storage=url, study_name="s", n_trials=2)
+    hpcore.search(square, space, backend="optuna", journal=path, storage=url, study_name="s", n_trials=3)
+    again = hpcore.search(square, space, backend="optuna", journal=path, storage=url, study_name="s", n_trials=2)
     assert [t.number for t in again.trials] == list(range(5))
     assert len(optuna.load_study(study_name="s", storage=url).trials) == 5

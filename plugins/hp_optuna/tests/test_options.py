@@ -7,7 +7,6 @@ import sys
 
 import optuna
 import pytest
-from conftest import SPACE, square
 from optuna.trial import TrialState as OptunaState
 
 import hpcore
@@ -18,15 +17,15 @@ def journal(path) -> optuna.storages.JournalStorage:
     return optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(path)))
 
 
-def test_result_engine_is_the_optuna_study() -> None:
-    result = hpcore.search(square, SPACE, backend="optuna", n_trials=3)
+def test_result_engine_is_the_optuna_study(space, square) -> None:
+    result = hpcore.search(square, space, backend="optuna", n_trials=3)
     assert isinstance(result.engine, optuna.Study)
     assert len(result.engine.trials) == 3
 
 
-def test_sqlite_url_storage_is_readable_by_other_optuna_tools(tmp_path) -> None:
+def test_sqlite_url_storage_is_readable_by_other_optuna_tools(tmp_path, space, square) -> None:
     url = f"sqlite:///{tmp_path / 'runs.db'}"
-    result = hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="demo", n_trials=4)
+    result = hpcore.search(square, space, backend="optuna", storage=url, study_name="demo", n_trials=4)
     code = (
         "import optuna, sys\n"
         f"study = optuna.load_study(study_name='demo', storage={url!r})\n"
@@ -37,53 +36,53 @@ def test_sqlite_url_storage_is_readable_by_other_optuna_tools(tmp_path) -> None:
     assert done.stdout.split() == ["4", str(result.best_trial.number)]
 
 
-def test_url_storage_gets_a_heartbeat_unless_turned_off(tmp_path) -> None:
+def test_url_storage_gets_a_heartbeat_unless_turned_off(tmp_path, space, square) -> None:
     url = f"sqlite:///{tmp_path / 'hb.db'}"
-    on = hpcore.search(square, SPACE, backend="optuna", storage=url, n_trials=1)
-    off = hpcore.search(square, SPACE, backend="optuna", storage=url, n_trials=1, heartbeat_interval=None)
+    on = hpcore.search(square, space, backend="optuna", storage=url, n_trials=1)
+    off = hpcore.search(square, space, backend="optuna", storage=url, n_trials=1, heartbeat_interval=None)
     assert on.engine._storage.get_heartbeat_interval() == 60
     assert off.engine._storage.get_heartbeat_interval() is None
 
 
-def test_journal_file_storage_object(tmp_path) -> None:
+def test_journal_file_storage_object(tmp_path, space, square) -> None:
     path = tmp_path / "journal.log"
-    hpcore.search(square, SPACE, backend="optuna", storage=journal(path), study_name="j", n_trials=5)
+    hpcore.search(square, space, backend="optuna", storage=journal(path), study_name="j", n_trials=5)
     study = optuna.load_study(study_name="j", storage=journal(path))
     assert [t.state for t in study.trials] == [OptunaState.COMPLETE] * 5
 
 
-def test_same_name_continues_the_study(tmp_path) -> None:
+def test_same_name_continues_the_study(tmp_path, space, square) -> None:
     url = f"sqlite:///{tmp_path / 'again.db'}"
-    first = hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=3, seed=1)
-    second = hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=2, seed=1)
+    first = hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=3, seed=1)
+    second = hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=2, seed=1)
     assert [t.number for t in second.trials] == [0, 1, 2, 3, 4]
     assert [(t.params, t.values, t.state) for t in second.trials[:3]] == [
         (t.params, t.values, t.state) for t in first.trials
     ]
 
 
-def test_load_if_exists_false_refuses_an_existing_study(tmp_path) -> None:
+def test_load_if_exists_false_refuses_an_existing_study(tmp_path, space, square) -> None:
     url = f"sqlite:///{tmp_path / 'dup.db'}"
-    hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=2)
+    hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=2)
     with pytest.raises(StudyExists, match="load_if_exists=True"):
-        hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=2, load_if_exists=False)
+        hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=2, load_if_exists=False)
     assert len(optuna.load_study(study_name="s", storage=url).trials) == 2
 
 
 @pytest.mark.parametrize("url", ["sqlite:////no/such/directory/runs.db", "nosuchdialect://host/db"])
-def test_storage_url_that_cannot_be_opened(url: str) -> None:
+def test_storage_url_that_cannot_be_opened(url: str, space, square) -> None:
     with pytest.raises(StorageUnavailable, match="cannot be opened") as caught:
-        hpcore.search(square, SPACE, backend="optuna", storage=url, n_trials=1)
+        hpcore.search(square, space, backend="optuna", storage=url, n_trials=1)
     assert isinstance(caught.value, hpcore.InvalidArgument)
     assert url in str(caught.value)
 
 
-def test_stored_directions_that_differ_are_refused_and_nothing_is_lost(tmp_path) -> None:
+def test_stored_directions_that_differ_are_refused_and_nothing_is_lost(tmp_path, space, square) -> None:
     url = f"sqlite:///{tmp_path / 'dirs.db'}"
-    hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=3)
+    hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=3)
     for direction in ("maximize", ["minimize", "minimize"]):
         with pytest.raises(StudyMismatch, match="direction") as caught:
-            hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=3, direction=direction)
+            hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=3, direction=direction)
         assert isinstance(caught.value, hpcore.HpcoreError)
     stored = optuna.load_study(study_name="s", storage=url)
     assert len(stored.trials) == 3 and stored.direction == optuna.study.StudyDirection.MINIMIZE
@@ -99,43 +98,43 @@ def test_ready_study_with_enqueued_trial_and_user_attrs() -> None:
     assert study.user_attrs == {"owner": "me"}
 
 
-def test_ready_study_with_other_directions_is_refused() -> None:
+def test_ready_study_with_other_directions_is_refused(space, square) -> None:
     with pytest.raises(StudyMismatch):
-        hpcore.search(square, SPACE, backend="optuna", direction="maximize", study=optuna.create_study(), n_trials=1)
+        hpcore.search(square, space, backend="optuna", direction="maximize", study=optuna.create_study(), n_trials=1)
 
 
-def test_ready_study_excludes_study_options() -> None:
+def test_ready_study_excludes_study_options(space, square) -> None:
     with pytest.raises(hpcore.InvalidArgument, match="sampler"):
-        hpcore.search(square, SPACE, backend="optuna", study=optuna.create_study(), sampler=optuna.samplers.RandomSampler())
+        hpcore.search(square, space, backend="optuna", study=optuna.create_study(), sampler=optuna.samplers.RandomSampler())
 
 
-def test_unknown_option_is_named() -> None:
+def test_unknown_option_is_named(space, square) -> None:
     with pytest.raises(hpcore.InvalidArgument, match="'samplr'"):
-        hpcore.search(square, SPACE, backend="optuna", samplr=optuna.samplers.RandomSampler())
+        hpcore.search(square, space, backend="optuna", samplr=optuna.samplers.RandomSampler())
 
 
-def test_heartbeat_interval_needs_a_url(tmp_path) -> None:
+def test_heartbeat_interval_needs_a_url(tmp_path, space, square) -> None:
     with pytest.raises(hpcore.InvalidArgument, match="heartbeat_interval"):
-        hpcore.search(square, SPACE, backend="optuna", storage=journal(tmp_path / "j.log"), heartbeat_interval=5)
+        hpcore.search(square, space, backend="optuna", storage=journal(tmp_path / "j.log"), heartbeat_interval=5)
 
 
-def test_callbacks_see_every_trial() -> None:
+def test_callbacks_see_every_trial(space, square) -> None:
     seen = []
-    hpcore.search(square, SPACE, backend="optuna", n_trials=4, callbacks=[lambda study, trial: seen.append(trial.number)])
+    hpcore.search(square, space, backend="optuna", n_trials=4, callbacks=[lambda study, trial: seen.append(trial.number)])
     assert seen == [0, 1, 2, 3]
 
 
-def test_callbacks_must_be_a_list_of_functions() -> None:
+def test_callbacks_must_be_a_list_of_functions(space, square) -> None:
     with pytest.raises(hpcore.InvalidArgument, match="callbacks"):
-        hpcore.search(square, SPACE, backend="optuna", n_trials=1, callbacks=lambda study, trial: None)
+        hpcore.search(square, space, backend="optuna", n_trials=1, callbacks=lambda study, trial: None)
 
 
-def test_max_trials_is_the_study_total(tmp_path) -> None:
+def test_max_trials_is_the_study_total(tmp_path, space, square) -> None:
     url = f"sqlite:///{tmp_path / 'max.db'}"
-    hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=4)
-    result = hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=10, max_trials=6)
+    hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=4)
+    result = hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=10, max_trials=6)
     assert [t.number for t in result.trials] == list(range(6))
-    again = hpcore.search(square, SPACE, backend="optuna", storage=url, study_name="s", n_trials=10, max_trials=6)
+    again = hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=10, max_trials=6)
     assert len(again.trials) == 6
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import optuna
 import pytest
-from conftest import SPACE, raw_objective, square
 
 import hpcore
 from hpcore.study import TrialState
@@ -81,30 +80,30 @@ def test_neutral_space_values_lie_in_the_space() -> None:
 
 
 @pytest.mark.parametrize("make_sampler", [optuna.samplers.RandomSampler, optuna.samplers.TPESampler])
-def test_same_sampler_and_seed_propose_exactly_what_raw_optuna_proposes(make_sampler) -> None:
+def test_same_sampler_and_seed_propose_exactly_what_raw_optuna_proposes(make_sampler, space, square, raw_objective) -> None:
     raw = optuna.create_study(sampler=make_sampler(seed=7))
     raw.optimize(raw_objective, n_trials=25)
-    result = hpcore.search(square, SPACE, backend="optuna", sampler=make_sampler(seed=7), n_trials=25)
+    result = hpcore.search(square, space, backend="optuna", sampler=make_sampler(seed=7), n_trials=25)
     assert [t.params for t in result.trials] == [t.params for t in raw.trials]
     assert [t.values for t in result.trials] == [t.values for t in raw.trials]
 
 
-def test_seed_seeds_the_sampler_hpcore_creates() -> None:
+def test_seed_seeds_the_sampler_hpcore_creates(space, square, raw_objective) -> None:
     raw = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=11))
     raw.optimize(raw_objective, n_trials=15)
-    first = hpcore.search(square, SPACE, backend="optuna", seed=11, n_trials=15)
-    again = hpcore.search(square, SPACE, backend="optuna", seed=11, n_trials=15)
-    other = hpcore.search(square, SPACE, backend="optuna", seed=12, n_trials=15)
+    first = hpcore.search(square, space, backend="optuna", seed=11, n_trials=15)
+    again = hpcore.search(square, space, backend="optuna", seed=11, n_trials=15)
+    other = hpcore.search(square, space, backend="optuna", seed=12, n_trials=15)
     assert [t.params for t in first.trials] == [t.params for t in raw.trials]
     assert [t.params for t in first.trials] == [t.params for t in again.trials]
     assert [t.params for t in first.trials] != [t.params for t in other.trials]
 
 
-def test_a_sampler_the_user_passes_keeps_its_own_seed() -> None:
+def test_a_sampler_the_user_passes_keeps_its_own_seed(space, square) -> None:
     with_seed = hpcore.search(
-        square, SPACE, backend="optuna", sampler=optuna.samplers.RandomSampler(seed=5), seed=999, n_trials=10
+        square, space, backend="optuna", sampler=optuna.samplers.RandomSampler(seed=5), seed=999, n_trials=10
     )
-    without = hpcore.search(square, SPACE, backend="optuna", sampler=optuna.samplers.RandomSampler(seed=5), n_trials=10)
+    without = hpcore.search(square, space, backend="optuna", sampler=optuna.samplers.RandomSampler(seed=5), n_trials=10)
     assert [t.params for t in with_seed.trials] == [t.params for t in without.trials]
 
 
