@@ -27,6 +27,7 @@ _EXPORTS = {
     "hookimpl": "hpcore.hookspecs",
     "list_backends": "hpcore.plugins",
     "register_backend": "hpcore.plugins",
+    "plugin_errors": "hpcore.plugins",
     "default_compute_objective": "hpcore.objective",
     "HpcoreError": "hpcore.errors",
     "InvalidDirection": "hpcore.errors",
@@ -78,7 +79,7 @@ if TYPE_CHECKING:
     )
     from hpcore.hookspecs import hookimpl
     from hpcore.objective import default_compute_objective
-    from hpcore.plugins import list_backends, register_backend
+    from hpcore.plugins import list_backends, plugin_errors, register_backend
     from hpcore.driver import search
     from hpcore.space import Categorical, Float, Int
     from hpcore.study import BestRun, SearchResult, Study, Trial, TrialState

@@ -205,5 +205,10 @@ def register_backend(backend: Backend) -> None:
 
 
 def list_backends() -> list[BackendInfo]:
-    """Every registered backend, and (on the registry) any plugin that failed to load."""
+    """Every registered backend: distribution, version, engine, whether it is installed, capabilities."""
     return get_registry().info()
+
+
+def plugin_errors() -> list[PluginError]:
+    """Every plugin that failed to load or register, with its error."""
+    return list(get_registry().load_errors)

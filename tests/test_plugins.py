@@ -59,7 +59,7 @@ def test_a_plugin_that_fails_to_import_is_reported_and_others_keep_working(site)
     site("hp-broken", "hp_broken", "raise ImportError('needs a missing engine')\n")
     site("hp-twin", "hp_twin", GOOD.format(name="twin"))
     registry = get_registry()
-    [error] = registry.load_errors
+    [error] = hpcore.plugin_errors()
     assert error.plugin == "hp_broken" and error.distribution == "hp-broken" and "missing engine" in error.error
     assert {"random", "grid", "twin"} <= set(registry.backends)
 
