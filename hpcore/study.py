@@ -265,24 +265,27 @@ class Study:
     def trials_left(self) -> int:
         """How many more trials this call may start: n_trials, capped by max_trials."""
         with self._lock:
-            left = self.n_trials - self._claimed
-            if self.max_trials is not None:
-                left = min(left, self.max_trials - len(self._trials) - self._running())
-            return max(0, left)
+            return self._left()
 
-    def _running(self) -> int:
-        return max(0, self._claimed - self._finished_this_call)
+    def _left(self) -> int:
+        left = self.n_trials - self._claimed
+        if self.max_trials is not None:
+            running = max(0, self._claimed - self._finished_this_call)
+            left = min(left, self.max_trials - len(self._trials) - running)
+        return max(0, left)
 
     def timed_out(self) -> bool:
         return self.timeout is not None and time.monotonic() - self.started_at >= self.timeout
 
     def claim(self) -> bool:
         """Take one slot of this call's budget; False when the budget, the time or the study is spent."""
-        if self.stopped or self.timed_out() or self.trials_left() <= 0:
+        if self.stopped or self.timed_out():
             return False
         with self._lock:
+            if self._left() <= 0:
+                return False
             self._claimed += 1
-        return True
+            return True
 
     def record(self, trial: Trial) -> None:
         """Put a finished trial in the ledger and the journal, then tell the observers."""
