@@ -16,11 +16,11 @@ _EXPORTS = {
     "Float": "hpcore.space",
     "Int": "hpcore.space",
     "Categorical": "hpcore.space",
-    "Trial": "hpcore.study",
-    "TrialState": "hpcore.study",
+    "Trial": "hpcore.records",
+    "TrialState": "hpcore.records",
     "Study": "hpcore.study",
     "SearchResult": "hpcore.study",
-    "BestRun": "hpcore.study",
+    "BestRun": "hpcore.records",
     "TrialHandle": "hpcore.trial",
     "Backend": "hpcore.backend",
     "Capabilities": "hpcore.backend",
@@ -82,5 +82,6 @@ if TYPE_CHECKING:
     from hpcore.plugins import list_backends, plugin_errors, register_backend
     from hpcore.driver import search
     from hpcore.space import Categorical, Float, Int
-    from hpcore.study import BestRun, SearchResult, Study, Trial, TrialState
+    from hpcore.records import BestRun, Trial, TrialState
+    from hpcore.study import SearchResult, Study
     from hpcore.trial import TrialHandle

@@ -70,8 +70,8 @@ def _load_attr(target: str) -> tuple[Any, Any]:
 
 
 def _run(args: argparse.Namespace, console: Console) -> None:
-    from hpcore.progress import RichProgress
     from hpcore.driver import search
+    from hpcore.progress import RichProgress
 
     module, objective = _load_attr(args.target)
     space = getattr(module, args.space) if args.space else getattr(module, "space", None)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hpcore.errors import JournalMismatch
 from hpcore.objective import Direction
-from hpcore.study import Trial
+from hpcore.records import Trial
 
 log = logging.getLogger("hpcore")
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from hpcore.errors import NoCompletedTrials
 from hpcore.objective import Direction
-from hpcore.study import Trial, TrialState
+from hpcore.records import Trial, TrialState
 
 
 def select_best(trials: Sequence[Trial], directions: Sequence[Direction]) -> list[Trial]:

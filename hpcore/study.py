@@ -1,108 +1,29 @@
-"""Trial records, the Study (the live ledger of one search) and the SearchResult it ends in.
+"""The Study (the live ledger of one search) and the SearchResult it ends in.
 
-Rules (DESIGN §4.3, §4.5, §4.7):
-- a trial goes RUNNING → COMPLETE | PRUNED | FAILED; only COMPLETE trials can be best;
-- `Trial.values` is always a list of floats, exactly what the objective produced;
-- `n_trials` counts the trials this call runs to an end; `max_trials` caps the study's total.
+Rules (DESIGN §4.4, §4.7): only COMPLETE trials can be best; `n_trials` counts the trials
+this call runs to an end; `max_trials` caps the study's total.
 """
 
 from __future__ import annotations
 
-import enum
 import json
-import logging
 import math
 import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from hpcore.errors import MultipleObjectives
 from hpcore.objective import ComputeObjective, Direction
+from hpcore.records import BestRun, Trial, TrialState
+from hpcore.selection import select_best
+from hpcore.trial import TrialHandle, execute_trial
 
 if TYPE_CHECKING:
     from hpcore.journal import Journal
-    from hpcore.trial import TrialHandle
 
-log = logging.getLogger("hpcore")
-
-
-class TrialState(str, enum.Enum):
-    RUNNING = "RUNNING"
-    COMPLETE = "COMPLETE"
-    PRUNED = "PRUNED"
-    FAILED = "FAILED"
-
-
-@dataclass(frozen=True, slots=True)
-class Trial:
-    """One trial as the ledger holds it."""
-
-    number: int
-    params: dict[str, Any]
-    state: TrialState
-    values: list[float] = field(default_factory=list)
-    intermediate: dict[int, float] = field(default_factory=dict)
-    error: str | None = None
-    duration: float = 0.0
-    user_attrs: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def value(self) -> float | None:
-        """The value of a single-objective trial; None when it produced none."""
-        if len(self.values) > 1:
-            raise MultipleObjectives(
-                f"trial {self.number} has {len(self.values)} values: read trial.values instead."
-            )
-        return self.values[0] if self.values else None
-
-    def to_json(self) -> dict[str, Any]:
-        """A dict that `json` can write; values it cannot hold are written by repr, with a warning."""
-        return {
-            "number": self.number,
-            "params": {k: _jsonable(v, f"parameter {k!r}") for k, v in self.params.items()},
-            "state": self.state.value,
-            "values": self.values,
-            "intermediate": {str(k): v for k, v in self.intermediate.items()},
-            "error": self.error,
-            "duration": self.duration,
-            "user_attrs": {k: _jsonable(v, f"user attribute {k!r}") for k, v in self.user_attrs.items()},
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Trial:
-        return cls(
-            number=int(data["number"]),
-            params=dict(data["params"]),
-            state=TrialState(data["state"]),
-            values=[float(v) for v in data["values"]],
-            intermediate={int(k): float(v) for k, v in data.get("intermediate", {}).items()},
-            error=data.get("error"),
-            duration=float(data.get("duration", 0.0)),
-            user_attrs=dict(data.get("user_attrs", {})),
-        )
-
-
-def _jsonable(value: Any, what: str) -> Any:
-    try:
-        json.dumps(value)
-        return value
-    except (TypeError, ValueError):
-        warnings.warn(f"{what} = {value!r} cannot be written as JSON; saved as its repr.", stacklevel=3)
-        return repr(value)
-
-
-class BestRun(NamedTuple):
-    """transformers' BestRun: `objective` is a float for one direction, a list for several."""
-
-    run_id: str
-    objective: float | list[float]
-    hyperparameters: dict[str, Any]
-    run_summary: Any = None
-
+__all__ = ["BestRun", "SearchResult", "Study", "Trial", "TrialState"]
 
 Selector = Callable[[Sequence[Trial]], list[Trial]]
 
@@ -118,8 +39,6 @@ class SearchResult:
         engine: Any = None,
         selector: Selector | None = None,
     ) -> None:
-        from hpcore.selection import select_best
-
         self.trials = sorted(trials, key=lambda t: t.number)
         self.directions = [Direction(d) for d in directions]
         self.backend = backend
@@ -305,8 +224,6 @@ class Study:
         Returns the trial and the exception to re-raise once the engine has been
         told (an interrupt, a programming error, an error `catch` does not cover).
         """
-        from hpcore.trial import execute_trial
-
         if self.hooks is not None:
             handle.pruner = self._pruner(handle)
             self.hooks.broadcast("hpcore_trial_started", study=self, trial=handle)

@@ -21,8 +21,8 @@ from typing import Any
 
 from hpcore.errors import HpcoreError, InvalidSpace, TrialPruned
 from hpcore.objective import ComputeObjective, all_finite, to_values
+from hpcore.records import Trial, TrialState
 from hpcore.space import Categorical, Float, Int, Param, is_neutral
-from hpcore.study import Trial, TrialState
 
 log = logging.getLogger("hpcore")
 

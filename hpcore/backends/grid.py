@@ -17,9 +17,10 @@ from typing import Any
 from hpcore.backend import Backend, Capabilities
 from hpcore.errors import InvalidSpace, UnknownParameter
 from hpcore.hookspecs import hookimpl
-from hpcore.space import Categorical, Float, Int, Param
+from hpcore.space import Categorical, Int, Param
 from hpcore.study import Study
 from hpcore.trial import EXHAUSTED, Exhausted, TrialHandle
+
 
 def axis(name: str, param: Param) -> list[Any]:
     """Every value one parameter takes on the grid."""

@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hpcore.driver import search
 from hpcore.errors import (
     DefineByRunUnsupported,
     InvalidArgument,
@@ -36,7 +37,6 @@ from hpcore.errors import (
 from hpcore.journal import read_journal
 from hpcore.objective import Direction, parse_directions
 from hpcore.plugins import get_registry
-from hpcore.driver import search
 from hpcore.selection import dominates, select_best
 from hpcore.space import Categorical, Param
 from hpcore.study import SearchResult, TrialState

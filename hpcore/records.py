@@ -1,0 +1,90 @@
+"""Trial records: `TrialState`, `Trial` (one finished trial as the ledger holds it) and `BestRun`.
+
+Rules (DESIGN §4.3, §4.5): a trial goes RUNNING → COMPLETE | PRUNED | FAILED; `Trial.values`
+is always a list of floats, exactly what the objective produced; `BestRun.objective` is a float
+for one direction and a list for several.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from hpcore.errors import MultipleObjectives
+
+
+class TrialState(str, enum.Enum):
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    PRUNED = "PRUNED"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """One trial as the ledger holds it."""
+
+    number: int
+    params: dict[str, Any]
+    state: TrialState
+    values: list[float] = field(default_factory=list)
+    intermediate: dict[int, float] = field(default_factory=dict)
+    error: str | None = None
+    duration: float = 0.0
+    user_attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def value(self) -> float | None:
+        """The value of a single-objective trial; None when it produced none."""
+        if len(self.values) > 1:
+            raise MultipleObjectives(
+                f"trial {self.number} has {len(self.values)} values: read trial.values instead."
+            )
+        return self.values[0] if self.values else None
+
+    def to_json(self) -> dict[str, Any]:
+        """A dict that `json` can write; values it cannot hold are written by repr, with a warning."""
+        return {
+            "number": self.number,
+            "params": {k: _jsonable(v, f"parameter {k!r}") for k, v in self.params.items()},
+            "state": self.state.value,
+            "values": self.values,
+            "intermediate": {str(k): v for k, v in self.intermediate.items()},
+            "error": self.error,
+            "duration": self.duration,
+            "user_attrs": {k: _jsonable(v, f"user attribute {k!r}") for k, v in self.user_attrs.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Trial:
+        return cls(
+            number=int(data["number"]),
+            params=dict(data["params"]),
+            state=TrialState(data["state"]),
+            values=[float(v) for v in data["values"]],
+            intermediate={int(k): float(v) for k, v in data.get("intermediate", {}).items()},
+            error=data.get("error"),
+            duration=float(data.get("duration", 0.0)),
+            user_attrs=dict(data.get("user_attrs", {})),
+        )
+
+
+def _jsonable(value: Any, what: str) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        warnings.warn(f"{what} = {value!r} cannot be written as JSON; saved as its repr.", stacklevel=3)
+        return repr(value)
+
+
+class BestRun(NamedTuple):
+    """transformers' BestRun: `objective` is a float for one direction, a list for several."""
+
+    run_id: str
+    objective: float | list[float]
+    hyperparameters: dict[str, Any]
+    run_summary: Any = None
