@@ -42,7 +42,7 @@ def bench_import(repeats: int) -> None:
     heavy = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     added = (statistics.median(light) - statistics.median(bare)) * 1000
     print("### import hpcore\n")
-    print(f"| `python -c pass` | `python -c 'import hpcore'` | added | heavy modules imported |\n|---|---|---|---|")
+    print("| `python -c pass` | `python -c 'import hpcore'` | added | heavy modules imported |\n|---|---|---|---|")
     print(f"| {statistics.median(bare) * 1000:.1f} ms | {statistics.median(light) * 1000:.1f} ms | {added:.1f} ms | {heavy} |\n")
 
 
