@@ -82,7 +82,9 @@ def _as_float(value: Any, what: str) -> float:
 
 def to_values(raw: Any, n_directions: int, compute_objective: ComputeObjective | None = None) -> list[float]:
     """The objective's return as exactly `n_directions` floats (NaN and inf are kept for the caller)."""
-    if isinstance(raw, Mapping):
+    if type(raw) is float or type(raw) is int:  # the common case, checked first
+        values = [float(raw)]
+    elif isinstance(raw, Mapping):
         reduce = compute_objective or default_compute_objective
         try:
             raw = reduce(dict(raw))
@@ -93,10 +95,9 @@ def to_values(raw: Any, n_directions: int, compute_objective: ComputeObjective |
                 f"compute_objective could not reduce the metrics {dict(raw)!r}: {exc!r}. "
                 "Pass a compute_objective that returns a float or a sequence of floats."
             ) from exc
-    if isinstance(raw, Sequence) and not isinstance(raw, (str, bytes)) or getattr(raw, "ndim", 0) >= 1:
-        values = [_as_float(v, "an objective value") for v in raw]
+        values = _value_list(raw)
     else:
-        values = [_as_float(raw, "the objective's value")]
+        values = _value_list(raw)
     if len(values) != n_directions:
         raise ValueCountMismatch(
             f"the objective returned {len(values)} value(s) but {n_directions} direction(s) were given: "
@@ -105,5 +106,11 @@ def to_values(raw: Any, n_directions: int, compute_objective: ComputeObjective |
     return values
 
 
+def _value_list(raw: Any) -> list[float]:
+    if isinstance(raw, Sequence) and not isinstance(raw, (str, bytes)) or getattr(raw, "ndim", 0) >= 1:
+        return [_as_float(v, "an objective value") for v in raw]
+    return [_as_float(raw, "the objective's value")]
+
+
 def all_finite(values: Sequence[float]) -> bool:
-    return all(math.isfinite(v) for v in values)
+    return all(map(math.isfinite, values))

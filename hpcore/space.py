@@ -149,7 +149,10 @@ class Categorical:
         return self.choices[_bucket(u, len(self.choices))]
 
     def contains(self, value: Any) -> bool:
-        return any(value is choice or _same_choice(value, choice) for choice in self.choices)
+        for choice in self.choices:
+            if value is choice or _same_choice(value, choice):
+                return True
+        return False
 
 
 Param = Union[Float, Int, Categorical]
@@ -170,8 +173,14 @@ def _divides(step: float, span: float) -> bool:
     return abs(ratio - round(ratio)) <= _STEP_TOLERANCE * max(1.0, abs(ratio))
 
 
+class NeutralSpace(dict):  # type: ignore[type-arg]
+    """A neutral space `validate_space` has checked, so the per-trial path need not check it again."""
+
+
 def is_neutral(space: Any) -> bool:
     """True for a dict whose values are all hpcore params (the neutral form)."""
+    if type(space) is NeutralSpace:
+        return True
     return isinstance(space, Mapping) and len(space) > 0 and all(
         isinstance(p, PARAM_TYPES) for p in space.values()
     )
@@ -211,11 +220,11 @@ _FORM_HINTS = {
 }
 
 
-def validate_space(space: Any, backend: str) -> dict[str, Param]:
+def validate_space(space: Any, backend: str) -> NeutralSpace:
     """Return a neutral space, or raise InvalidSpace saying what the space is and what to do."""
     form = space_form(space)
     if form == "neutral":
-        return dict(space)
+        return NeutralSpace(space)
     if form == "empty":
         raise InvalidSpace("space is empty: give at least one parameter, or space=None to suggest in the objective.")
     if form in _FORM_HINTS:

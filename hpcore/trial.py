@@ -43,14 +43,15 @@ class TrialHandle:
     `suggest_*` follow Optuna's signatures; a name already sampled returns the same value.
     """
 
+    n_objectives = 1
+    pruner: Callable[[float, int], bool] | None = None  # set by whoever runs the trial
+    _prune = False
+
     def __init__(self, number: int) -> None:
         self.number = number
         self.params: dict[str, Any] = {}
         self.intermediate: dict[int, float] = {}
         self.user_attrs: dict[str, Any] = {}
-        self.n_objectives = 1
-        self.pruner: Callable[[float, int], bool] | None = None
-        self._prune = False
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(number={self.number}, params={self.params})"
@@ -151,15 +152,15 @@ def execute_trial(
         state, error, reraise = TrialState.FAILED, "interrupted (KeyboardInterrupt)", exc
     except BaseException as exc:
         state, error, reraise = TrialState.FAILED, _describe(exc), exc
-    trial = Trial(
+    trial = Trial(  # the record takes the handle's dicts: the handle is spent
         number=handle.number,
-        params=dict(handle.params),
+        params=handle.params,
         state=state,
         values=values,
-        intermediate=dict(handle.intermediate),
+        intermediate=handle.intermediate,
         error=error,
         duration=time.perf_counter() - started,
-        user_attrs=dict(handle.user_attrs),
+        user_attrs=handle.user_attrs,
     )
     return trial, reraise
 
