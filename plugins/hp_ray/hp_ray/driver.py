@@ -15,6 +15,7 @@ Rules:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import pickle
 import threading
@@ -141,9 +142,7 @@ class Driver(Callback):
             self._record(trial, self._ended(trial, TrialState.PRUNED, None))
 
     def on_trial_error(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
-        error = trial.get_error()
-        text = f"{type(error).__name__}: {error}" if error is not None else "the trial failed in Ray"
-        self._record(trial, self._ended(trial, TrialState.FAILED, text))
+        self._record(trial, self._ended(trial, TrialState.FAILED, _error_text(trial)))
 
     # -- helpers -------------------------------------------------------------------
     def _number(self, trial: Any) -> int:
@@ -174,13 +173,29 @@ class Driver(Callback):
             return
         self._done.add(trial.trial_id)
         self._recorded += 1
-        if record.number != self._number(trial):
-            record = Trial(**{**record.__dict__, "number": self._number(trial)})
-        if record.user_attrs.get("ray_trial_id") != trial.trial_id:
-            record = Trial(**{**record.__dict__, "user_attrs": {**record.user_attrs, "ray_trial_id": trial.trial_id}})
+        if record.number != self._number(trial) or record.user_attrs.get("ray_trial_id") != trial.trial_id:
+            user_attrs = {**record.user_attrs, "ray_trial_id": trial.trial_id}
+            record = dataclasses.replace(record, number=self._number(trial), user_attrs=user_attrs)
         if self.journal is not None:
             self.journal.append(record)
         self.study.record(record)
+
+
+def _error_text(trial: Any) -> str:
+    """Ray's error for a trial it gave up on, as `Type: message`, from the trial's local error files."""
+    from ray import cloudpickle
+
+    try:
+        with open(trial.pickled_error_file, "rb") as f:
+            error = cloudpickle.load(f)
+        return f"{type(error).__name__}: {str(error).strip()}"[:2000]
+    except (OSError, TypeError, pickle.UnpicklingError, AttributeError):
+        pass
+    try:
+        with open(trial.error_file, encoding="utf-8") as f:
+            return f"Ray error: {f.read().strip()}"[:2000]
+    except (OSError, TypeError):
+        return "the trial failed in Ray (no error file was written)"
 
 
 class SearchStopper(Stopper):

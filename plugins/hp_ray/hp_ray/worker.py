@@ -3,7 +3,8 @@
 Rules:
 - the trial's number is read from its Tune trial name, which the driver gives it (`trial_name`);
 - `trial.report(value, step)` of a single-objective search is a `tune.report` of the value under
-  the objective's metric, so the scheduler sees it; a trial the scheduler stops never returns;
+  the objective's metric, so the scheduler sees it; once the scheduler stops the trial, `report`
+  answers True (prune) and the trial sends Tune nothing more, so it never returns a record;
 - a trial the resumed run's ledger already holds is not run again: its record is reported;
 - the last report holds the trial's record, its value(s) as the objective metric(s) (NaN when
   it has none), and the exception the driver must re-raise, if any.
@@ -93,12 +94,13 @@ def run(config: dict[str, Any], payload: Payload) -> None:
     if number is None:
         raise RuntimeError(f"Tune trial {name!r} was not named by hp-ray: run it through hpcore.search(backend='ray').")
     metrics = metric_names(payload.n_objectives)
+    reporter: Reporter | None = None
     if number in payload.finished:  # a resumed run: this trial ended before the driver was killed
         trial, reraise = Trial.from_json(payload.finished[number]), None
     else:
         handle = RayHandle(number, config, payload.space)
         if payload.n_objectives == 1:
-            handle.pruner = lambda value, step: _report_intermediate(metrics[0], value, step)
+            handle.pruner = reporter = Reporter(metrics[0])
         trial, reraise = execute_trial(
             payload.objective,
             handle,
@@ -107,6 +109,8 @@ def run(config: dict[str, Any], payload: Payload) -> None:
             compute_objective=payload.compute_objective,
             catch=payload.catch,
         )
+    if reporter is not None and reporter.stopped:
+        raise SystemExit(0)  # the scheduler stopped this trial: end the way Tune ended it
     final: dict[str, Any] = {RECORD: trial.to_json(), STEP: -1}
     final.update({m: trial.values[i] if trial.values else math.nan for i, m in enumerate(metrics)})
     if reraise is not None:
@@ -114,11 +118,27 @@ def run(config: dict[str, Any], payload: Payload) -> None:
     tune.report(final)
 
 
-def _report_intermediate(metric: str, value: float, step: int) -> bool:
-    from ray import tune
+class Reporter:
+    """The handle's pruner in a worker: each report goes to Tune, where the scheduler decides.
 
-    tune.report({metric: value, STEP: step})
-    return False
+    Tune ends a trial its scheduler stops by raising SystemExit in that `tune.report`; the
+    reporter turns it into "prune" and sends nothing more, and `run` raises SystemExit
+    again once the objective has returned, so Tune's thread ends as Tune expects.
+    """
+
+    def __init__(self, metric: str) -> None:
+        self.metric = metric
+        self.stopped = False
+
+    def __call__(self, value: float, step: int) -> bool:
+        from ray import tune
+
+        if not self.stopped:
+            try:
+                tune.report({self.metric: value, STEP: step})
+            except SystemExit:
+                self.stopped = True
+        return self.stopped
 
 
 def _pickled(exc: BaseException) -> bytes:
