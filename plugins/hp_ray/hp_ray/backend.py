@@ -11,7 +11,8 @@ Rules:
 - `seed` seeds the default search (Tune's BasicVariantGenerator), never a `search_alg` the user passes;
 - every ended trial is also written to `hpcore_trials.jsonl` in the run's directory;
   `resume=True` restores the run with `Tuner.restore`, loads those trials, and trials
-  already in it are never run again.
+  already in it are never run again; `n_trials` is then the run's total, as in its first call
+  (Tune may restore more pending trials than that; the surplus is cut off, not recorded).
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ class RayBackend(Backend):
         engine.journal = Journal(journal_path, study.directions)
         restored = list(engine.journal.trials) if resuming else []
         engine.finished = {t.number: t.to_json() for t in restored}
-        self._make_driver(study, budget=None if resuming else _budget(study, engine))
+        budget = max(0, study.trials_left() - len(restored)) if resuming else _budget(study, engine)
+        self._make_driver(study, budget=budget)
+        engine.driver.restored = set(engine.finished)
         engine.trainable = _trainable(study, engine)
         if resuming:
             from ray.tune import ExperimentAnalysis

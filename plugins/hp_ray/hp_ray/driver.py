@@ -70,6 +70,7 @@ class Driver(Callback):
         self._started: dict[str, float] = {}
         self._done: set[str] = set()
         self._recorded = 0
+        self.restored: set[int] = set()  # numbers a resumed run's ledger already holds: not counted again
         self._trials: list[Any] = []
         self._waiting: set[str] | None = None
         with _live_lock:
@@ -172,7 +173,8 @@ class Driver(Callback):
         if trial.trial_id in self._done:
             return
         self._done.add(trial.trial_id)
-        self._recorded += 1
+        if self._number(trial) not in self.restored:
+            self._recorded += 1
         if record.number != self._number(trial) or record.user_attrs.get("ray_trial_id") != trial.trial_id:
             user_attrs = {**record.user_attrs, "ray_trial_id": trial.trial_id}
             record = dataclasses.replace(record, number=self._number(trial), user_attrs=user_attrs)

@@ -1,0 +1,185 @@
+"""hp-ray against real Ray clusters in other processes: `ray start --head`, a killed driver, a local instance's end."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DRIVERS = Path(__file__).parent / "drivers"
+RAY = str(Path(sys.executable).parent / "ray")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port(address: str) -> str:
+    return address.rsplit(":", 1)[1]
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    """Process ids whose command line mentions `text` (Ray's processes name their session directory)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _wait_until_gone(text: str, deadline_s: float = 60.0) -> list[int]:
+    """Wait (up to a generous deadline, not a timing check) until no process mentions `text`; return any left."""
+    end = time.monotonic() + deadline_s
+    while _processes_mentioning(text) and time.monotonic() < end:
+        time.sleep(0.5)
+    return _processes_mentioning(text)
+
+
+def _env(ray_tmp: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env.update(RAY_TMPDIR=ray_tmp, RAY_AIR_NEW_OUTPUT="0", PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def _run_driver(script: Path, *args: str, env: dict[str, str]) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(script), *args], env=env, cwd=script.parent, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def head() -> Iterator[tuple[str, str]]:
+    """A Ray head started with `ray start --head --block` in another process; stopped by its process id."""
+    ray_tmp = tempfile.mkdtemp(prefix="hpr", dir="/tmp")  # short: Ray's socket paths must fit 107 bytes
+    port = _free_port()
+    process = subprocess.Popen(
+        [RAY, "start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1", "--num-cpus=2",
+         "--include-dashboard=false", "--disable-usage-stats", "--block"],
+        env=_env(ray_tmp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    address = f"127.0.0.1:{port}"
+    try:
+        ready = False
+        for _ in range(120):
+            if process.poll() is not None:
+                break
+            status = subprocess.run([RAY, "status", f"--address={address}"], env=_env(ray_tmp), capture_output=True)
+            if status.returncode == 0:
+                ready = True
+                break
+            time.sleep(1)
+        assert ready, "ray start --head did not come up"
+        yield address, ray_tmp
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        left = _wait_until_gone(ray_tmp)
+        for pid in left:  # only processes of the cluster this fixture started
+            os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(ray_tmp, ignore_errors=True)
+        assert not left, f"ray start --head left processes behind: {left}"
+
+
+@pytest.fixture
+def drivers(tmp_path: Path) -> Path:
+    target = tmp_path / "drivers"
+    shutil.copytree(DRIVERS, target)
+    return target
+
+
+def test_search_on_a_cluster_by_address_ships_the_users_modules_by_value(head, drivers, tmp_path) -> None:
+    address, ray_tmp = head
+    out = _run_driver(drivers / "attach.py", str(tmp_path / "results"), address, env=_env(ray_tmp))
+    assert out["errors"] == [] and out["states"] == ["COMPLETE"] * 6
+    assert out["started_here"] is False and _port(out["gcs_address"]) == _port(address) and out["same_node"]
+    assert not (drivers / "data_helpers.py").exists()
+
+
+def test_search_finds_the_cluster_through_ray_address_auto(head, drivers, tmp_path) -> None:
+    address, ray_tmp = head
+    out = _run_driver(drivers / "attach.py", str(tmp_path / "results"), "", env=_env(ray_tmp, RAY_ADDRESS="auto"))
+    assert out["states"] == ["COMPLETE"] * 6
+    assert out["started_here"] is False and _port(out["gcs_address"]) == _port(address)
+
+
+def test_a_killed_driver_is_resumed_without_rerunning_finished_trials(head, drivers, tmp_path) -> None:
+    address, ray_tmp = head
+    storage, runs = tmp_path / "results", tmp_path / "runs.log"
+    journal = storage / "resumable" / "hpcore_trials.jsonl"
+    args = [str(storage), address, str(runs)]
+    first = subprocess.Popen(
+        [sys.executable, str(drivers / "resumable.py"), *args, "fresh"], env=_env(ray_tmp),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(240):  # until two trials are in the run's journal
+            if journal.exists() and len(journal.read_text().splitlines()) >= 3:
+                break
+            assert first.poll() is None, "the first driver ended before it could be killed"
+            time.sleep(0.5)
+        else:
+            pytest.fail("no trial finished in the first driver")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    finished = {json.loads(line)["number"] for line in journal.read_text().splitlines()[1:]}
+    assert len(finished) >= 2
+
+    out = _run_driver(drivers / "resumable.py", *args, "resume", env=_env(ray_tmp))
+    assert out["numbers"] == [0, 1, 2, 3, 4, 5] and out["states"] == ["COMPLETE"] * 6, (out, runs.read_text(), finished)
+    starts = [line.split()[1] for line in runs.read_text().splitlines() if line.startswith("start")]
+    for number in finished:
+        assert starts.count(str(number)) == 1, (number, starts)
+
+
+def test_a_local_instance_is_started_once_and_ends_with_its_process(drivers, tmp_path) -> None:
+    ray_tmp = tempfile.mkdtemp(prefix="hpl", dir="/tmp")
+    try:
+        out = _run_driver(drivers / "attach.py", str(tmp_path / "results"), "", env=_env(ray_tmp))
+        assert out["started_here"] is True and out["same_node"] and out["states"] == ["COMPLETE"] * 6
+        assert _wait_until_gone(ray_tmp) == []
+    finally:
+        shutil.rmtree(ray_tmp, ignore_errors=True)
+
+
+def test_a_local_instance_ends_with_a_killed_driver(drivers, tmp_path) -> None:
+    ray_tmp = tempfile.mkdtemp(prefix="hpk", dir="/tmp")
+    runs = tmp_path / "runs.log"
+    try:
+        driver = subprocess.Popen(
+            [sys.executable, str(drivers / "resumable.py"), str(tmp_path / "results"), "", str(runs), "fresh"],
+            env=_env(ray_tmp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(240):  # until a trial is running on the local instance
+            if runs.exists() and runs.read_text():
+                break
+            assert driver.poll() is None
+            time.sleep(0.5)
+        assert _processes_mentioning(ray_tmp), "the driver started no Ray processes"
+        driver.send_signal(signal.SIGKILL)
+        driver.wait()
+        assert _wait_until_gone(ray_tmp) == []
+    finally:
+        shutil.rmtree(ray_tmp, ignore_errors=True)
