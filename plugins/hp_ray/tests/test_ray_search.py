@@ -254,3 +254,26 @@ def test_a_trial_ray_gives_up_on_is_failed_with_rays_error(storage: str) -> None
     assert states == {0: TrialState.FAILED, 1: TrialState.COMPLETE, 2: TrialState.COMPLETE}
     assert "Error" in result.trials[0].error
     assert result.best_trial.number == 1
+
+
+def test_timeout_stops_starting_trials_and_running_ones_finish(storage: str) -> None:
+    def objective(trial: hpcore.TrialHandle) -> float:
+        import time
+
+        time.sleep(1.0)
+        return trial.params["x"]
+
+    result = hpcore.search(
+        objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=50, timeout=4.0, storage_path=storage
+    )
+    assert len(result.trials) < 50  # 50 one-second trials on 2 CPUs would take 25 s
+    assert all(t.state is TrialState.COMPLETE for t in result.trials)
+
+
+def test_same_seed_same_configs_and_n_jobs_caps_concurrency(storage: str) -> None:
+    runs = [
+        hpcore.search(lambda t: t.params["x"], TRANSFORMERS_SPACE | {"x": tune.uniform(0, 1)}, backend="ray",
+                      n_trials=4, seed=7, n_jobs=2, storage_path=storage)
+        for _ in range(2)
+    ]
+    assert [t.params for t in runs[0].trials] == [t.params for t in runs[1].trials]
