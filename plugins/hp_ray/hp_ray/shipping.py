@@ -31,8 +31,10 @@ def trainable(payload: Payload) -> Callable[..., Any]:
 
     from hp_ray import worker
 
-    for module in user_modules(payload.objective, payload.compute_objective):
+    modules = user_modules(payload.objective, payload.compute_objective)
+    for module in modules:
         cloudpickle.register_pickle_by_value(module)
+    log.debug("sent to Ray workers by value: %s", [m.__name__ for m in modules])
     try:
         return tune.with_parameters(worker.run, payload=payload)
     except Exception as exc:

@@ -12,7 +12,6 @@ Rules:
 
 from __future__ import annotations
 
-import logging
 import math
 import pickle
 import re
@@ -27,8 +26,6 @@ from hpcore.study import Trial
 from hpcore.trial import TrialHandle, execute_trial
 
 from hp_ray.space import from_config, params_of
-
-log = logging.getLogger("hp_ray")
 
 RECORD = "hpcore_trial"
 RERAISE = "hpcore_reraise"
