@@ -16,6 +16,7 @@ Rules:
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import pickle
 import threading
@@ -135,7 +136,7 @@ class Driver(Callback):
     def on_trial_complete(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
         result = trial.last_result or {}
         if RECORD in result:
-            record = Trial.from_json(result[RECORD])
+            record = Trial.from_json(json.loads(result[RECORD]))
             if RERAISE in result and self.error is None:
                 self.error = pickle.loads(result[RERAISE])
             self._record(trial, record)

@@ -6,12 +6,13 @@ Rules:
   the objective's metric, so the scheduler sees it; once the scheduler stops the trial, `report`
   answers True (prune) and the trial sends Tune nothing more, so it never returns a record;
 - a trial the resumed run's ledger already holds is not run again: its record is reported;
-- the last report holds the trial's record, its value(s) as the objective metric(s) (NaN when
+- the last report holds the trial's record (one JSON string, so Tune's loggers keep one column), its value(s) as the objective metric(s) (NaN when
   it has none), and the exception the driver must re-raise, if any.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
 import re
@@ -108,7 +109,7 @@ def run(config: dict[str, Any], payload: Payload) -> None:
         )
     if reporter is not None and reporter.stopped:
         raise SystemExit(0)  # the scheduler stopped this trial: end the way Tune ended it
-    final: dict[str, Any] = {RECORD: trial.to_json(), STEP: -1}
+    final: dict[str, Any] = {RECORD: json.dumps(trial.to_json()), STEP: -1}
     final.update({m: trial.values[i] if trial.values else math.nan for i, m in enumerate(metrics)})
     if reraise is not None:
         final[RERAISE] = _pickled(reraise)
