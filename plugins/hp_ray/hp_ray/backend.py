@@ -59,7 +59,7 @@ class RayEngine:
 
     options: dict[str, Any]
     param_space: dict[str, Any]
-    neutral: bool
+    neutral: dict[str, Any] | None  # the neutral space, when the search was given one
     storage_path: str
     name: str
     metrics: list[str]
@@ -68,6 +68,11 @@ class RayEngine:
     tuner: Any = None
     journal: Journal | None = None
     finished: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def space(self) -> Any:
+        """The space trials are sampled from: the neutral one when given, else Tune's."""
+        return self.neutral if self.neutral is not None else self.param_space
 
     @property
     def path(self) -> str:
@@ -127,13 +132,18 @@ class RayBackend(Backend):
         budget = max(0, study.trials_left() - len(restored)) if resuming else _budget(study, engine)
         self._make_driver(study, budget=budget)
         engine.driver.restored = set(engine.finished)
-        engine.trainable = _trainable(study, engine)
-        if resuming:
-            from ray.tune import ExperimentAnalysis
+        try:
+            engine.trainable = _trainable(study, engine)
+            if resuming:
+                from ray.tune import ExperimentAnalysis
 
-            engine.tuner = Tuner.restore(engine.path, trainable=engine.trainable, param_space=engine.param_space)
-            names = [str(t) for t in ExperimentAnalysis(engine.path).trials]
-            engine.driver.reserve(names, restored)
+                engine.tuner = Tuner.restore(engine.path, trainable=engine.trainable, param_space=engine.param_space)
+                names = [str(t) for t in ExperimentAnalysis(engine.path).trials]
+                engine.driver.reserve(names, restored)
+        except BaseException:
+            engine.driver.close()
+            engine.journal.close()
+            raise
         if study.journal is not None:
             restored = {t.number: t for t in [*study.journal.trials, *restored]}.values()
         return sorted(restored, key=lambda t: t.number)
@@ -158,8 +168,7 @@ class RayBackend(Backend):
 
         engine: RayEngine = study.engine
         metric = engine.metrics[0] if len(engine.metrics) == 1 else None
-        space = study.space if engine.neutral else engine.param_space
-        engine.driver = Driver(engine.path, study, space, metric, budget, engine.journal)
+        engine.driver = Driver(engine.path, study, engine.space, metric, budget, engine.journal)
 
     def _tuner(self, study: Study, engine: RayEngine) -> Any:
         from ray import tune
@@ -209,7 +218,7 @@ def _trainable(study: Study, engine: RayEngine) -> Any:
 
     payload = Payload(
         objective=study.objective,
-        space=study.space if engine.neutral else engine.param_space,
+        space=engine.space,
         n_objectives=len(study.directions),
         compute_objective=study.compute_objective,
         catch=study.catch,

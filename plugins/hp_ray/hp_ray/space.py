@@ -20,10 +20,10 @@ from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
 MAX_CHOICES = 100_000
 
 
-def resolve(space: Any) -> tuple[dict[str, Any], bool]:
-    """The Tune param space for `space`, and whether it is neutral."""
+def resolve(space: Any) -> tuple[dict[str, Any], dict[str, Param] | None]:
+    """The Tune param space for `space`, and the neutral space it came from (None for a native one)."""
     if is_neutral(space):
-        return {name: to_domain(name, param) for name, param in space.items()}, True
+        return {name: to_domain(name, param) for name, param in space.items()}, dict(space)
     if callable(space) and not isinstance(space, Mapping):
         try:
             space = space(None)
@@ -39,7 +39,7 @@ def resolve(space: Any) -> tuple[dict[str, Any], bool]:
             f"the ray backend reads a dict of hpcore params or of Ray Tune domains "
             f"(tune.uniform, tune.choice, tune.grid_search, ...), got {space!r}."
         )
-    return dict(space), False
+    return dict(space), None
 
 
 def to_domain(name: str, param: Param) -> Any:

@@ -277,3 +277,11 @@ def test_same_seed_same_configs_and_n_jobs_caps_concurrency(storage: str) -> Non
         for _ in range(2)
     ]
     assert [t.params for t in runs[0].trials] == [t.params for t in runs[1].trials]
+
+
+def test_space_function_returning_a_neutral_space(storage: str) -> None:
+    result = hpcore.search(
+        lambda t: float(t.params["n"]), lambda trial: {"n": hpcore.Int(1, 3)}, backend="ray", n_trials=3,
+        storage_path=storage,
+    )
+    assert all(type(t.params["n"]) is int and 1 <= t.params["n"] <= 3 for t in result.trials)

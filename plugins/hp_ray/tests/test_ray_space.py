@@ -50,14 +50,14 @@ def test_transformers_style_native_space_is_read_as_written() -> None:
         "seed": tune.grid_search([1, 2, 3]),
     }
     resolved, neutral = resolve(space)
-    assert resolved == space and not neutral
-    assert resolve(lambda trial: space) == (space, False)
+    assert resolved == space and neutral is None
+    assert resolve(lambda trial: space) == (space, None)
     assert grid_size(space) == 3 and samples_for(7, space) == 3
 
 
 def test_function_returning_neutral_space_is_translated() -> None:
     resolved, neutral = resolve(lambda trial: {"x": hpcore.Float(0, 1)})
-    assert neutral and set(resolved) == {"x"}
+    assert neutral == {"x": hpcore.Float(0, 1)} and set(resolved) == {"x"}
 
 
 def test_unreadable_spaces_say_what_the_backend_reads() -> None:
