@@ -205,12 +205,17 @@ def space_form(space: Any) -> str:
         return "neutral"
     if "parameters" in space and isinstance(space["parameters"], Mapping):
         return "wandb"
+    return "ray" if _holds_tune_domain(space) else "unknown"
+
+
+def _holds_tune_domain(space: Mapping[str, Any]) -> bool:
+    """A Ray Tune domain or grid_search marker anywhere in a (possibly nested) dict."""
     for value in space.values():
-        if type(value).__module__.startswith("ray.tune") or (
-            isinstance(value, Mapping) and set(value) == {"grid_search"}
-        ):
-            return "ray"
-    return "unknown"
+        if type(value).__module__.startswith("ray.tune"):
+            return True
+        if isinstance(value, Mapping) and (set(value) == {"grid_search"} or _holds_tune_domain(value)):
+            return True
+    return False
 
 
 _FORM_HINTS = {

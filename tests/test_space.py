@@ -50,6 +50,7 @@ def test_space_forms_are_told_apart():
     assert space_form(lambda trial: {}) == "function"
     assert space_form({"method": "random", "parameters": {"x": {"min": 0, "max": 1}}}) == "wandb"
     assert space_form({"x": {"grid_search": [1, 2]}}) == "ray"
+    assert space_form({"optim": {"lr": {"grid_search": [1, 2]}}}) == "ray"  # nested, as Tune allows
     assert space_form({}) == "empty"
     assert space_form({"x": [1, 2]}) == "unknown"
 
