@@ -38,6 +38,13 @@ def test_native_space_as_transformers_users_write_it(storage: str) -> None:
     assert isinstance(result.engine, ResultGrid) and len(result.engine) == 6
 
 
+def test_a_nested_native_space_is_read_as_tune_reads_it(storage: str) -> None:
+    space = {"optim": {"lr": tune.loguniform(1e-4, 1e-1)}, "layers": 2}
+    result = hpcore.search(lambda t: t.params["optim"]["lr"], space, backend="ray", n_trials=3, storage_path=storage)
+    assert all(1e-4 <= t.params["optim"]["lr"] <= 1e-1 and t.params["layers"] == 2 for t in result.trials)
+    assert result.best_trial.value == min(t.value for t in result.trials)
+
+
 def test_space_function_called_with_none_and_grid_search(storage: str) -> None:
     def hp_space(trial: object) -> dict:
         assert trial is None
