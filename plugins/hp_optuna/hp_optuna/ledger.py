@@ -9,9 +9,9 @@ Rules (DESIGN §4.3, §4.5):
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
+from hpcore.objective import all_finite
 from hpcore.study import Trial, TrialState
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def to_trial(frozen: FrozenTrial) -> Trial:
     if frozen.state == OptunaState.COMPLETE:
         values = [float(v) for v in frozen.values]
         state = TrialState.COMPLETE
-        if not all(math.isfinite(v) for v in values):
+        if not all_finite(values):
             state, error, values = TrialState.FAILED, f"the objective returned {values}", []
     elif frozen.state == OptunaState.PRUNED:
         state = TrialState.PRUNED
