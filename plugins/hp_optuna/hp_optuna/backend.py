@@ -88,8 +88,6 @@ class OptunaBackend(Backend):
 
     @hookimpl
     def hpcore_optimize(self, study: Study, run_trial: Callable[[TrialHandle], Trial]) -> bool:
-        import optuna
-
         optuna_study: optuna.Study = study.engine
         n_trials = study.trials_left()
         timeout = None
