@@ -7,7 +7,7 @@ journal's trials as the ledger to resume from, and "never prune".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from hpcore.hookspecs import hookimpl
@@ -42,7 +42,7 @@ def hpcore_load_trials(study: Study) -> Sequence[Trial]:
 
 
 @hookimpl(trylast=True)
-def hpcore_optimize(study: Study, run_trial: Callable[[TrialHandle], Trial]) -> bool:
+def hpcore_optimize(study: Study) -> bool:
     """Ask, run, tell until the budget is spent; with n_jobs > 1, in that many threads."""
     if study.n_jobs == 1:
         _ask_run_tell(study)

@@ -29,8 +29,7 @@ log = logging.getLogger("hpcore")
 
 ENTRY_POINT_GROUP = "hpcore"
 LOAD_PLUGINS_ENV = "HPCORE_LOAD_PLUGINS"
-DEFAULT_ORDER = ("optuna", "ray", "wandb")  # transformers' order; the built-in random is the fallback
-KNOWN_EXTRAS = {"optuna": "optuna", "ray": "ray", "wandb": "wandb"}
+DEFAULT_ORDER = ("optuna", "ray", "wandb")  # transformers' order, each also an hpcore extra; random is the fallback
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ class Registry:
         """The backend registered as `name`, with its engine installed."""
         backend = self.backends.get(name)
         if backend is None:
-            hint = f' Install it with: pip install "hpcore[{KNOWN_EXTRAS[name]}]".' if name in KNOWN_EXTRAS else ""
+            hint = f' Install it with: pip install "hpcore[{name}]".' if name in DEFAULT_ORDER else ""
             raise BackendNotFound(
                 f"no backend named {name!r}; installed backends: {', '.join(sorted(self.backends))}.{hint}"
             )

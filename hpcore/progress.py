@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hpcore.hookspecs import hookimpl
+from hpcore.objective import Direction
 from hpcore.study import Study, Trial, TrialState
 
 
@@ -36,7 +37,8 @@ class RichProgress:
         best = ""
         if trial.state is TrialState.COMPLETE and not study.is_multi_objective:
             value = trial.values[0]
-            better = self._best is None or (value < self._best if study.directions[0].value == "minimize" else value > self._best)
+            minimize = study.directions[0] is Direction.MINIMIZE
+            better = self._best is None or (value < self._best if minimize else value > self._best)
             if better:
                 self._best = value
             best = f"best {self._best:.6g}"

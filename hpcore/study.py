@@ -22,6 +22,7 @@ from hpcore.trial import TrialHandle, execute_trial
 
 if TYPE_CHECKING:
     from hpcore.journal import Journal
+    from hpcore.relay import Relay
 
 __all__ = ["BestRun", "SearchResult", "Study", "Trial", "TrialState"]
 
@@ -132,7 +133,7 @@ class Study:
         compute_objective: ComputeObjective | None = None,
         options: dict[str, Any] | None = None,
         journal: Journal | None = None,
-        hooks: Any = None,
+        hooks: Relay,
     ) -> None:
         self.objective = objective
         self.space = space
@@ -215,8 +216,7 @@ class Study:
             self._next_number = max(self._next_number, trial.number + 1)
         if self.journal is not None:
             self.journal.append(trial)
-        if self.hooks is not None:
-            self.hooks.broadcast("hpcore_trial_finished", study=self, trial=trial)
+        self.hooks.broadcast("hpcore_trial_finished", study=self, trial=trial)
 
     def finish(self, handle: TrialHandle) -> tuple[Trial, BaseException | None]:
         """Run the objective on `handle` by the core's rules and record the trial.
@@ -224,9 +224,8 @@ class Study:
         Returns the trial and the exception to re-raise once the engine has been
         told (an interrupt, a programming error, an error `catch` does not cover).
         """
-        if self.hooks is not None:
-            handle.pruner = self._pruner(handle)
-            self.hooks.broadcast("hpcore_trial_started", study=self, trial=handle)
+        handle.pruner = self._pruner(handle)
+        self.hooks.broadcast("hpcore_trial_started", study=self, trial=handle)
         trial, reraise = execute_trial(
             self.objective,
             handle,
