@@ -32,6 +32,8 @@ from hpcore.journal import Journal
 from hpcore.objective import Direction
 from hpcore.study import Study, Trial
 
+from hp_ray.worker import METRIC
+
 log = logging.getLogger("hp_ray")
 
 JOURNAL = "hpcore_trials.jsonl"
@@ -244,9 +246,8 @@ def _check_options(options: dict[str, Any], n_objectives: int) -> None:
         )
     for key, holder in (("scheduler", scheduler), ("search_alg", options.get("search_alg"))):
         metric = getattr(holder, "metric", None) if holder is not None else None
-        if metric is not None and not (isinstance(metric, str) and metric.startswith("hpcore_objective")) and not (
-            isinstance(metric, list) and all(str(m).startswith("hpcore_objective") for m in metric)
-        ):
+        names = [metric] if isinstance(metric, str) else metric
+        if metric is not None and not (isinstance(names, list) and all(str(m).startswith(METRIC) for m in names)):
             raise InvalidArgument(
                 f"{key} was built with metric={metric!r}: leave metric and mode unset, hpcore sets them "
                 "from direction= (the metric Tune sees is the computed objective)."

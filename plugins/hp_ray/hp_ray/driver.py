@@ -93,9 +93,9 @@ class Driver(Callback):
     def reserve(self, names: list[str], finished: list[Trial]) -> None:
         """Keep the numbers of restored unfinished trials from being given again."""
         numbers = [n for n in map(number_of, names) if n is not None]
-        highest_finished = max((t.number for t in finished), default=-1)
-        if numbers and max(numbers) > highest_finished:
-            while self.study.next_number() < max(numbers):
+        highest = max(numbers, default=-1)
+        if highest > max((t.number for t in finished), default=-1):
+            while self.study.next_number() < highest:
                 pass
 
     # -- stopping ------------------------------------------------------------------
@@ -115,8 +115,7 @@ class Driver(Callback):
     # -- Tune callbacks ------------------------------------------------------------
     def on_trial_start(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
         self._started.setdefault(trial.trial_id, time.monotonic())
-        if self.study.hooks is not None:
-            self.study.hooks.broadcast("hpcore_trial_started", study=self.study, trial=self._handle(trial))
+        self.study.hooks.broadcast("hpcore_trial_started", study=self.study, trial=self._handle(trial))
 
     def on_trial_result(self, iteration: int, trials: list[Any], trial: Any, result: dict, **info: Any) -> None:
         step = result.get(STEP)
@@ -124,10 +123,9 @@ class Driver(Callback):
             return
         value = float(result[self.metric])
         self._intermediate.setdefault(trial.trial_id, {})[int(step)] = value
-        if self.study.hooks is not None:
-            self.study.hooks.broadcast(
-                "hpcore_trial_reported", study=self.study, trial=self._handle(trial), value=value, step=int(step)
-            )
+        self.study.hooks.broadcast(
+            "hpcore_trial_reported", study=self.study, trial=self._handle(trial), value=value, step=int(step)
+        )
 
     def on_trial_recover(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
         log.warning("trial %s failed in Ray and is retried: %s", trial, trial.error_file)

@@ -28,6 +28,7 @@ from hpcore.trial import TrialHandle, execute_trial
 
 from hp_ray.space import from_config, params_of
 
+METRIC = "hpcore_objective"  # the Tune metric of the objective; several objectives add _0, _1, ...
 RECORD = "hpcore_trial"
 RERAISE = "hpcore_reraise"
 STEP = "hpcore_step"
@@ -37,8 +38,8 @@ _NAME = re.compile(r"^trial_(\d+)_")
 def metric_names(n_objectives: int) -> list[str]:
     """The Tune metric of each objective, in direction order."""
     if n_objectives == 1:
-        return ["hpcore_objective"]
-    return [f"hpcore_objective_{i}" for i in range(n_objectives)]
+        return [METRIC]
+    return [f"{METRIC}_{i}" for i in range(n_objectives)]
 
 
 def trial_name(number: int, trial_id: str) -> str:
