@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from importlib import metadata
 
+_FOUND_VERSIONS: dict[str, str] = {}  # engine distribution -> installed version
+
 
 @dataclass(frozen=True)
 class Capabilities:
@@ -40,13 +42,18 @@ class Backend:
     extra: str | None = None  # the hpcore extra that installs this backend, e.g. "optuna"
 
     def engine_version(self) -> str | None:
-        """The engine's installed version from package metadata (no import); None when absent."""
+        """The engine's installed version from package metadata (no import); None when absent.
+
+        A version once found is kept for the process: every search asks, and reading metadata costs.
+        """
         if self.engine is None:
             return None
-        try:
-            return metadata.version(self.engine)
-        except metadata.PackageNotFoundError:
-            return None
+        if self.engine not in _FOUND_VERSIONS:
+            try:
+                _FOUND_VERSIONS[self.engine] = metadata.version(self.engine)
+            except metadata.PackageNotFoundError:
+                return None
+        return _FOUND_VERSIONS[self.engine]
 
     def engine_installed(self) -> bool:
         return self.engine is None or self.engine_version() is not None
