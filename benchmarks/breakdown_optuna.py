@@ -19,7 +19,7 @@ from typing import Any
 
 import optuna
 from bench_optuna import SPACE, hpcore_objective, raw_objective
-from hp_optuna.handle import OptunaHandle, suggest
+from hp_optuna.handle import OptunaHandle, space_distributions
 
 import hpcore
 from hpcore.space import NeutralSpace
@@ -27,16 +27,18 @@ from hpcore.trial import execute_trial
 
 N_TRIALS = 2000
 NEUTRAL = NeutralSpace(SPACE)
+DISTRIBUTIONS = space_distributions(NEUTRAL)
 
 
 def translated(trial: optuna.Trial) -> float:
-    params = {name: suggest(trial, name, param) for name, param in SPACE.items()}
+    handle = OptunaHandle(trial, DISTRIBUTIONS)
+    params = {name: handle._sample(name, param) for name, param in SPACE.items()}
     return params["x"] ** 2
 
 
 def executed(trial: optuna.Trial) -> float:
     record, _ = execute_trial(
-        hpcore_objective, OptunaHandle(trial), space=NEUTRAL, n_objectives=1, compute_objective=None, catch=(Exception,)
+        hpcore_objective, OptunaHandle(trial, DISTRIBUTIONS), space=NEUTRAL, n_objectives=1, compute_objective=None, catch=(Exception,)
     )
     return record.values[0]
 

@@ -30,7 +30,7 @@ from hpcore.hookspecs import hookimpl
 from hpcore.study import Study, Trial, TrialState
 from hpcore.trial import TrialHandle
 
-from hp_optuna.handle import OptunaHandle
+from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
 from hp_optuna.ledger import finished_trials
 from hp_optuna.options import build_study, check_options, run_options
 from hp_optuna.replay import replay
@@ -99,7 +99,7 @@ class OptunaBackend(Backend):
             if study.max_trials is not None:
                 callbacks.append(_StopAtTotal(study.max_trials))
             optuna_study.optimize(
-                _objective(run_trial, len(study.directions)),
+                _objective(run_trial, len(study.directions), space_distributions(study.space)),
                 n_trials=n_trials,
                 timeout=timeout,
                 n_jobs=study.n_jobs,
@@ -113,12 +113,14 @@ class OptunaBackend(Backend):
         return True
 
 
-def _objective(run_trial: Callable[[TrialHandle], Trial], n_objectives: int) -> Callable[[optuna.Trial], Any]:
+def _objective(
+    run_trial: Callable[[TrialHandle], Trial], n_objectives: int, distributions: Distributions
+) -> Callable[[optuna.Trial], Any]:
     """The function ``study.optimize`` calls: the core runs the trial, Optuna is told its end."""
     import optuna
 
     def objective(optuna_trial: optuna.Trial) -> float | list[float]:
-        trial = run_trial(OptunaHandle(optuna_trial))
+        trial = run_trial(OptunaHandle(optuna_trial, distributions))
         if trial.state is TrialState.COMPLETE:
             return trial.values[0] if n_objectives == 1 else trial.values
         if trial.state is TrialState.PRUNED:

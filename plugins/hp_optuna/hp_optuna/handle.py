@@ -1,8 +1,11 @@
 """The trial handle around an ``optuna.Trial``, and the neutral-to-Optuna parameter translation.
 
 Rules:
-- a neutral parameter is asked of Optuna with the same ``suggest_*`` call and bounds a
-  user would write, so hpcore proposes exactly what raw Optuna proposes;
+- a neutral parameter is sampled from the distribution the matching ``suggest_*`` call
+  would build, with the same bounds, so hpcore proposes exactly what raw Optuna proposes;
+- a neutral space's distributions are built once per search (``Distributions``) and handed
+  to ``Trial._suggest``, the step every public ``suggest_*`` ends in; a space Optuna cannot
+  sample is refused then, before any trial runs;
 - a native space ``hp_space(trial)`` receives the ``optuna.Trial`` itself and must
   return the sampled values as a dict;
 - user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them.
@@ -14,31 +17,53 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hpcore.errors import InvalidSpace
-from hpcore.space import Categorical, Int, Param
+from hpcore.space import Categorical, Int, Param, is_neutral
 from hpcore.trial import TrialHandle
 
 if TYPE_CHECKING:
     import optuna
+    from optuna.distributions import BaseDistribution
+
+Distributions = Mapping[str, tuple[Param, "BaseDistribution"]]
 
 
-def suggest(optuna_trial: optuna.Trial, name: str, param: Param) -> Any:
-    """Ask Optuna for `name` with the `suggest_*` call that matches `param`."""
+def distribution(param: Param) -> BaseDistribution:
+    """The Optuna distribution of `param`: the one its ``suggest_*`` call builds."""
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
     if isinstance(param, Categorical):
-        return optuna_trial.suggest_categorical(name, param.choices)
+        return CategoricalDistribution(param.choices)
     if isinstance(param, Int):
-        return optuna_trial.suggest_int(name, param.low, param.high, step=param.step, log=param.log)
-    return optuna_trial.suggest_float(name, param.low, param.high, step=param.step, log=param.log)
+        return IntDistribution(param.low, param.high, log=param.log, step=param.step)
+    return FloatDistribution(param.low, param.high, log=param.log, step=param.step)
+
+
+def space_distributions(space: Any) -> Distributions:
+    """Each parameter of a neutral space with its Optuna distribution; empty for any other space."""
+    if not is_neutral(space):
+        return {}
+    built = {}
+    for name, param in space.items():
+        try:
+            built[name] = (param, distribution(param))
+        except ValueError as exc:
+            raise InvalidSpace(f"parameter {name!r}: Optuna cannot sample {param}: {exc}") from None
+    return built
 
 
 class OptunaHandle(TrialHandle):
     """What the objective receives; ``optuna_trial`` is the running ``optuna.Trial``."""
 
-    def __init__(self, optuna_trial: optuna.Trial) -> None:
+    def __init__(self, optuna_trial: optuna.Trial, distributions: Distributions) -> None:
         super().__init__(optuna_trial.number)
         self.optuna_trial = optuna_trial
+        self.distributions = distributions
 
     def _sample(self, name: str, param: Param) -> Any:
-        return suggest(self.optuna_trial, name, param)
+        known = self.distributions.get(name)
+        built = known[1] if known is not None and known[0] is param else distribution(param)
+        value = self.optuna_trial._suggest(name, built)
+        return int(value) if isinstance(param, Int) else value
 
     def _sample_native(self, space: Callable[[optuna.Trial], Any]) -> Mapping[str, Any]:
         params = space(self.optuna_trial)

@@ -12,27 +12,16 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore.space import Categorical, Int, Param, is_neutral
 from hpcore.study import Trial, TrialState
+
+from hp_optuna.handle import space_distributions
 
 if TYPE_CHECKING:
     import optuna
-    from optuna.distributions import BaseDistribution
     from optuna.trial import FrozenTrial
-
-
-def distribution(param: Param) -> BaseDistribution:
-    """The Optuna distribution a neutral parameter is sampled from (see ``handle.suggest``)."""
-    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-
-    if isinstance(param, Categorical):
-        return CategoricalDistribution(param.choices)
-    if isinstance(param, Int):
-        return IntDistribution(param.low, param.high, log=param.log, step=param.step)
-    return FloatDistribution(param.low, param.high, log=param.log, step=param.step)
 
 
 def replay(optuna_study: optuna.Study, trials: Sequence[Trial], space: Any) -> None:
@@ -40,7 +29,7 @@ def replay(optuna_study: optuna.Study, trials: Sequence[Trial], space: Any) -> N
     from optuna.trial import TrialState as OptunaState
     from optuna.trial import create_trial
 
-    neutral: Mapping[str, Param] = space if is_neutral(space) else {}
+    neutral = space_distributions(space)
     by_number = {t.number: t for t in trials}
     frozen: list[FrozenTrial] = []
     for number in range(max(by_number) + 1):
@@ -48,7 +37,7 @@ def replay(optuna_study: optuna.Study, trials: Sequence[Trial], space: Any) -> N
         if trial is None:
             frozen.append(create_trial(state=OptunaState.FAIL))
             continue
-        kept = {name: v for name, v in trial.params.items() if name in neutral and neutral[name].contains(v)}
+        kept = {name: v for name, v in trial.params.items() if name in neutral and neutral[name][0].contains(v)}
         complete = trial.state is TrialState.COMPLETE
         frozen.append(
             create_trial(
@@ -57,7 +46,7 @@ def replay(optuna_study: optuna.Study, trials: Sequence[Trial], space: Any) -> N
                     TrialState.PRUNED: OptunaState.PRUNED,
                 }.get(trial.state, OptunaState.FAIL),
                 params=kept,
-                distributions={name: distribution(neutral[name]) for name in kept},
+                distributions={name: neutral[name][1] for name in kept},
                 values=list(trial.values) if complete else None,
                 intermediate_values=dict(trial.intermediate),
                 user_attrs=dict(trial.user_attrs),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import optuna
 import pytest
 
@@ -79,13 +81,26 @@ def test_neutral_space_values_lie_in_the_space() -> None:
             assert param.contains(trial.params[name]), (name, trial.params[name])
 
 
-@pytest.mark.parametrize("make_sampler", [optuna.samplers.RandomSampler, optuna.samplers.TPESampler])
+@pytest.mark.parametrize(
+    "make_sampler",
+    [
+        optuna.samplers.RandomSampler,
+        optuna.samplers.TPESampler,
+        functools.partial(optuna.samplers.TPESampler, multivariate=True, n_startup_trials=5),  # relative sampling
+    ],
+    ids=["random", "tpe", "multivariate-tpe"],
+)
 def test_same_sampler_and_seed_propose_exactly_what_raw_optuna_proposes(make_sampler, space, square, raw_objective) -> None:
     raw = optuna.create_study(sampler=make_sampler(seed=7))
+    raw.enqueue_trial({"x": 0.5, "act": "gelu"})  # fixed parameters
     raw.optimize(raw_objective, n_trials=25)
-    result = hpcore.search(square, space, backend="optuna", sampler=make_sampler(seed=7), n_trials=25)
+    study = optuna.create_study(sampler=make_sampler(seed=7))
+    study.enqueue_trial({"x": 0.5, "act": "gelu"})
+    result = hpcore.search(square, space, backend="optuna", study=study, n_trials=25)
     assert [t.params for t in result.trials] == [t.params for t in raw.trials]
     assert [t.values for t in result.trials] == [t.values for t in raw.trials]
+    assert result.trials[0].params["x"] == 0.5 and result.trials[0].params["act"] == "gelu"
+    assert all(type(t.params["n"]) is int for t in result.trials)
 
 
 def test_seed_seeds_the_sampler_hpcore_creates(space, square, raw_objective) -> None:
