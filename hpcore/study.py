@@ -224,7 +224,7 @@ class Study:
         Returns the trial and the exception to re-raise once the engine has been
         told (an interrupt, a programming error, an error `catch` does not cover).
         """
-        handle.pruner = self._pruner(handle)
+        handle.pruner = self.should_prune
         self.hooks.broadcast("hpcore_trial_started", study=self, trial=handle)
         trial, reraise = execute_trial(
             self.objective,
@@ -234,7 +234,6 @@ class Study:
             compute_objective=self.compute_objective,
             catch=self.catch,
         )
-        handle.pruner = None  # the pruner refers to the handle: break the cycle so refcounting frees both
         self.record(trial)
         return trial, reraise
 
@@ -245,13 +244,9 @@ class Study:
             raise reraise
         return trial
 
-    def _pruner(self, handle: TrialHandle) -> Callable[[float, int], bool]:
-        hooks = self.hooks
-
-        def decide(value: float, step: int) -> bool:
-            hooks.broadcast("hpcore_trial_reported", study=self, trial=handle, value=value, step=step)
-            if self.is_multi_objective:
-                return False
-            return bool(hooks.call("hpcore_should_prune", study=self, trial=handle, value=value, step=step))
-
-        return decide
+    def should_prune(self, handle: TrialHandle, value: float, step: int) -> bool:
+        """The pruner of this search's handles: tell the observers of the report, then ask the backend."""
+        self.hooks.broadcast("hpcore_trial_reported", study=self, trial=handle, value=value, step=step)
+        if self.is_multi_objective:
+            return False
+        return bool(self.hooks.call("hpcore_should_prune", study=self, trial=handle, value=value, step=step))

@@ -44,7 +44,7 @@ class TrialHandle:
     """
 
     n_objectives = 1
-    pruner: Callable[[float, int], bool] | None = None  # set by whoever runs the trial
+    pruner: Callable[[TrialHandle, float, int], bool] | None = None  # set by whoever runs the trial
     _prune = False
 
     def __init__(self, number: int) -> None:
@@ -99,7 +99,7 @@ class TrialHandle:
         value = float(value)
         step = len(self.intermediate) if step is None else int(step)
         self.intermediate[step] = value
-        decided = self.pruner(value, step) if self.pruner is not None else False
+        decided = self.pruner(self, value, step) if self.pruner is not None else False
         self._prune = bool(decided) and self.n_objectives == 1
         return self._prune
 

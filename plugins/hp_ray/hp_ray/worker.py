@@ -129,7 +129,7 @@ class Reporter:
         self.metric = metric
         self.stopped = False
 
-    def __call__(self, value: float, step: int) -> bool:
+    def __call__(self, handle: TrialHandle, value: float, step: int) -> bool:
         from ray import tune
 
         if not self.stopped:
