@@ -113,11 +113,12 @@ class Registry:
             self.load_errors.append(PluginError(plugin, distribution, repr(exc)))
 
     def plugin_modules(self) -> list[ModuleType]:
-        """The loaded plugin modules other than the built-ins (observers, selection plugins)."""
+        """The loaded plugin modules that implement a hook besides registration (observers, selection plugins)."""
         return [
             plugin
-            for name, plugin in self.manager.list_name_plugin()
-            if name != "hpcore.backends.builtin" and isinstance(plugin, ModuleType)
+            for plugin in self.manager.get_plugins()
+            if isinstance(plugin, ModuleType)
+            and any(caller.name != "hpcore_register_backends" for caller in self.manager.get_hookcallers(plugin) or ())
         ]
 
     def get(self, name: str) -> Backend:

@@ -55,6 +55,24 @@ def test_a_third_party_backend_is_found_through_its_entry_point(site):
     assert len(hpcore.search(lambda t: t.params["x"], {"x": hpcore.Float(0, 1)}, backend="twin", n_trials=3).trials) == 3
 
 
+def test_a_plugin_module_with_observer_hooks_observes_every_search(site):
+    site(
+        "hp-watch",
+        "hp_watch",
+        """
+        import hpcore
+
+        finished = []
+
+        @hpcore.hookimpl
+        def hpcore_trial_finished(study, trial):
+            finished.append((study.backend, trial.number))
+        """,
+    )
+    hpcore.search(lambda t: t.params["x"], {"x": hpcore.Float(0, 1)}, backend="random", n_trials=3)
+    assert sys.modules["hp_watch"].finished == [("random", 0), ("random", 1), ("random", 2)]
+
+
 def test_a_plugin_that_fails_to_import_is_reported_and_others_keep_working(site):
     site("hp-broken", "hp_broken", "raise ImportError('needs a missing engine')\n")
     site("hp-twin", "hp_twin", GOOD.format(name="twin"))
