@@ -5,7 +5,7 @@ a trivial objective. Runs are interleaved (raw, hpcore, then hpcore, raw, ...) a
 medians are compared. The `random-dbr` case has hpcore's objective call `trial.suggest_*`
 (define-by-run) instead of passing the space. Usage:
 
-    .venv/bin/python benchmarks/bench_optuna.py [--reps 7] [--case random tpe journal random-dbr]
+    .venv/bin/python benchmarks/bench_optuna.py [--reps 15] [--case random tpe journal random-dbr]
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def time_hpcore(case: str, tmp: Path, run: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=7, help="interleaved pairs of runs per case")
+    parser.add_argument("--reps", type=int, default=15, help="interleaved pairs of runs per case")
     parser.add_argument("--case", nargs="+", choices=sorted(CASES), default=list(CASES))
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
