@@ -29,7 +29,7 @@ log = logging.getLogger("hpcore")
 
 ENTRY_POINT_GROUP = "hpcore"
 LOAD_PLUGINS_ENV = "HPCORE_LOAD_PLUGINS"
-DEFAULT_ORDER = ("optuna", "ray", "wandb")  # transformers' order, each also an hpcore extra; random is the fallback
+DEFAULT_ORDER = ("optuna", "ray", "wandb")  # transformers' order; random is the fallback
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class Registry:
         """The backend registered as `name`, with its engine installed."""
         backend = self.backends.get(name)
         if backend is None:
-            hint = f' Install it with: pip install "hpcore[{name}]".' if name in DEFAULT_ORDER else ""
+            hint = f' Install it with: pip install "hpcore[{name}]".' if name in _hpcore_extras() else ""
             raise BackendNotFound(
                 f"no backend named {name!r}; installed backends: {', '.join(sorted(self.backends))}.{hint}"
             )
@@ -159,6 +159,14 @@ class Registry:
                 )
             )
         return rows
+
+
+def _hpcore_extras() -> list[str]:
+    """The extras of the installed hpcore distribution, as `pip install "hpcore[extra]"` takes them."""
+    try:
+        return metadata.metadata("hpcore").get_all("Provides-Extra") or []
+    except metadata.PackageNotFoundError:
+        return []
 
 
 def _dist_version(distribution: str) -> str | None:
