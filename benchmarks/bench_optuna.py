@@ -46,7 +46,8 @@ CASES = {
 }
 
 
-def raw_objective(trial: optuna.Trial) -> float:
+def raw_objective(trial: optuna.Trial | hpcore.TrialHandle) -> float:
+    """The space as `suggest_*` calls: raw Optuna's objective, and hpcore's define-by-run one (same calls)."""
     x = trial.suggest_float("x", -5, 5)
     trial.suggest_float("lr", 1e-5, 1e-1, log=True)
     trial.suggest_int("n", 1, 8)
@@ -56,14 +57,6 @@ def raw_objective(trial: optuna.Trial) -> float:
 
 def hpcore_objective(trial: hpcore.TrialHandle) -> float:
     return trial.params["x"] ** 2
-
-
-def hpcore_define_by_run(trial: hpcore.TrialHandle) -> float:
-    x = trial.suggest_float("x", -5, 5)
-    trial.suggest_float("lr", 1e-5, 1e-1, log=True)
-    trial.suggest_int("n", 1, 8)
-    trial.suggest_categorical("act", ACTS)
-    return x * x
 
 
 def storage(tmp: Path, journal: bool, run: int) -> optuna.storages.BaseStorage | None:
@@ -85,7 +78,7 @@ def time_hpcore(case: str, tmp: Path, run: int) -> float:
     spec = CASES[case]
     started = time.perf_counter()
     result = hpcore.search(
-        hpcore_define_by_run if spec.define_by_run else hpcore_objective,
+        raw_objective if spec.define_by_run else hpcore_objective,
         None if spec.define_by_run else SPACE,
         backend="optuna",
         n_trials=spec.n_trials,
