@@ -152,17 +152,26 @@ class RayBackend(Backend):
 
     @hookimpl
     def hpcore_optimize(self, study: Study) -> bool:
+        from hp_ray.driver import interrupts_stop
+
         engine: RayEngine = study.engine
+        driver = engine.driver
         tuner = engine.tuner or self._tuner(study, engine)
         try:
-            results = tuner.fit()
+            with interrupts_stop(driver):
+                results = tuner.fit()
+            if driver.interrupted:
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            driver.fail_running()
+            raise
         finally:
-            engine.driver.close()
+            driver.close()
             if engine.journal is not None:
                 engine.journal.close()
         study.engine = results
-        if engine.driver.error is not None:
-            raise engine.driver.error
+        if driver.error is not None:
+            raise driver.error
         return True
 
     def _make_driver(self, study: Study, budget: int | None) -> None:

@@ -6,6 +6,9 @@ Rules:
 - a trial that returns a record is recorded as the worker's `execute_trial` decided;
 - a trial that ends without one was stopped by the scheduler: PRUNED, with the values it reported;
 - a trial Ray gave up on (an actor that died past `max_failures`) is FAILED with Ray's error;
+- Ctrl-C (SIGINT) on the driver stops the run the way Tune stops it on SIGUSR1, saving its
+  state so `resume=True` continues it; the trials running then are FAILED as interrupted,
+  and the search raises KeyboardInterrupt; a second Ctrl-C raises at once;
 - after the worker hands back an exception to re-raise, or once `timeout` has passed, the
   search stops when the trials running at that moment have ended; once `budget` trials
   have ended (a grid that overshoots), it stops at once; trials cut off are not recorded;
@@ -18,9 +21,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import pickle
+import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from hpcore.journal import Journal
@@ -31,6 +38,9 @@ from hp_ray.space import params_of
 from hp_ray.worker import RECORD, RERAISE, STEP, RayHandle, number_of, trial_name
 
 log = logging.getLogger("hp_ray")
+
+INTERRUPTED = "interrupted (KeyboardInterrupt)"  # the core's error for an interrupted trial
+_NO_TUNE_SIGINT = "TUNE_DISABLE_SIGINT_HANDLER"
 
 _live: dict[str, Driver] = {}
 _live_lock = threading.Lock()
@@ -67,6 +77,7 @@ class Driver(Callback):
         self.stopper = SearchStopper(self)
         self.error: BaseException | None = None
         self.stopping = False
+        self.interrupted = False
         self._intermediate: dict[str, dict[int, float]] = {}
         self._started: dict[str, float] = {}
         self._done: set[str] = set()
@@ -111,6 +122,13 @@ class Driver(Callback):
 
     def on_step_begin(self, iteration: int, trials: list[Any], **info: Any) -> None:
         self._trials = trials
+
+    def fail_running(self) -> None:
+        """Record every trial that started and has not ended as FAILED, interrupted; a restored record stays."""
+        for trial in list(self._trials):
+            running = trial.trial_id in self._started and trial.trial_id not in self._done
+            if running and self._number(trial) not in self.restored:
+                self._record(trial, self._ended(trial, TrialState.FAILED, INTERRUPTED))
 
     # -- Tune callbacks ------------------------------------------------------------
     def on_trial_start(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
@@ -180,6 +198,45 @@ class Driver(Callback):
         if self.journal is not None:
             self.journal.append(record)
         self.study.record(record)
+
+
+@contextmanager
+def interrupts_stop(driver: Driver) -> Iterator[None]:
+    """While Tune runs, Ctrl-C marks `driver` interrupted and stops the run with SIGUSR1, Tune's graceful stop.
+
+    Only in the main thread, where SIGINT raises KeyboardInterrupt (Python's default handler);
+    elsewhere nothing changes. Tune's own SIGINT handler is off meanwhile. A Ctrl-C before Tune
+    listens for SIGUSR1, or a second one, raises KeyboardInterrupt at once. SIGINT, SIGUSR1 and
+    the environment are restored afterwards (Tune leaves its handlers installed).
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "SIGUSR1")
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    usr1 = signal.getsignal(signal.SIGUSR1)
+    disabled = os.environ.get(_NO_TUNE_SIGINT)
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        again, driver.interrupted = driver.interrupted, True
+        if again or signal.getsignal(signal.SIGUSR1) is usr1:  # Tune installs its SIGUSR1 handler when its loop starts
+            raise KeyboardInterrupt
+        log.warning("interrupted: stopping the Ray Tune run and saving its state (Ctrl-C again to stop at once)")
+        signal.raise_signal(signal.SIGUSR1)
+
+    os.environ[_NO_TUNE_SIGINT] = "1"
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGUSR1, usr1)
+        if disabled is None:
+            os.environ.pop(_NO_TUNE_SIGINT, None)
+        else:
+            os.environ[_NO_TUNE_SIGINT] = disabled
 
 
 def _error_text(trial: Any) -> str:

@@ -154,6 +154,57 @@ def test_a_killed_driver_is_resumed_without_rerunning_finished_trials(head, driv
         assert starts.count(str(number)) == 1, (number, starts)
 
 
+def _runs(log: Path) -> tuple[list[int], list[int]]:
+    """The trial numbers a runs log shows started, and those it shows ended, in order."""
+    lines = [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+    return [int(n) for what, n in lines if what == "start"], [int(n) for what, n in lines if what == "end"]
+
+
+def test_an_interrupted_search_keeps_what_ended_fails_the_running_trials_raises_and_resumes(
+    head, drivers, tmp_path
+) -> None:
+    from hpcore.journal import read_journal
+
+    address, ray_tmp = head
+    storage, runs, journal, stderr = tmp_path / "results", tmp_path / "runs.log", tmp_path / "j.jsonl", tmp_path / "err"
+    args = [str(storage), address, str(runs), str(journal)]
+    with stderr.open("w") as err:
+        first = subprocess.Popen(
+            [sys.executable, str(drivers / "interruptible.py"), *args, "fresh"], env=_env(ray_tmp),
+            stdout=subprocess.DEVNULL, stderr=err,
+        )
+    try:
+        for _ in range(240):  # until trial 0 is in the journal and two more trials are running
+            started, ended = _runs(runs)
+            if journal.exists() and len(journal.read_text().splitlines()) >= 2 and len(set(started) - set(ended)) == 2:
+                break
+            assert first.poll() is None, stderr.read_text()[-4000:]
+            time.sleep(0.5)
+        else:
+            pytest.fail("the driver never had a finished trial and two running ones")
+        first.send_signal(signal.SIGINT)
+        first.wait(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    started, ended = _runs(runs)
+    running = set(started) - set(ended)
+    assert first.returncode != 0 and stderr.read_text().rstrip().endswith("KeyboardInterrupt"), stderr.read_text()[-4000:]
+    kept = {t.number: t for t in read_journal(journal)[1]}
+    assert "PRUNED" not in {t.state.value for t in kept.values()}, kept
+    assert {n for n, t in kept.items() if t.state.value == "COMPLETE"} == set(ended) == {0}
+    assert {n for n, t in kept.items() if t.state.value == "FAILED"} == running
+    assert all(kept[n].error == "interrupted (KeyboardInterrupt)" for n in running), kept
+
+    out = _run_driver(drivers / "interruptible.py", *args, "resume", env=_env(ray_tmp))
+    assert out["numbers"] == [0, 1, 2, 3, 4, 5], out
+    assert [n for n, state in zip(out["numbers"], out["states"]) if state == "FAILED"] == sorted(running), out
+    assert "PRUNED" not in out["states"], out
+    again, _ = _runs(runs)
+    assert all(again.count(n) == 1 for n in running), again
+
+
 def test_a_local_instance_is_started_once_and_ends_with_its_process(drivers, tmp_path) -> None:
     ray_tmp = tempfile.mkdtemp(prefix="hpl", dir="/tmp")
     try:

@@ -292,3 +292,13 @@ def test_space_function_returning_a_neutral_space(storage: str) -> None:
         storage_path=storage,
     )
     assert all(type(t.params["n"]) is int and 1 <= t.params["n"] <= 3 for t in result.trials)
+
+
+def test_a_search_leaves_the_signal_handlers_and_environment_as_it_found_them(storage: str) -> None:
+    import signal
+
+    usr1 = signal.getsignal(signal.SIGUSR1)
+    hpcore.search(lambda t: t.params["x"], {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=1, storage_path=storage)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGUSR1) is usr1
+    assert "TUNE_DISABLE_SIGINT_HANDLER" not in os.environ
