@@ -65,11 +65,11 @@ class RayEngine:
     storage_path: str
     name: str
     metrics: list[str]
+    resuming: bool = False
+    journal: Journal | None = None  # the run journal, opened by hpcore_load_trials
+    finished: dict[int, dict[str, Any]] = field(default_factory=dict)  # its trials, when resuming
+    budget: int | None = None  # trials this call records before it stops at once (see Driver)
     driver: Any = None
-    trainable: Any = None
-    tuner: Any = None
-    journal: Journal | None = None
-    finished: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def space(self) -> Any:
@@ -118,46 +118,37 @@ class RayBackend(Backend):
 
     @hookimpl
     def hpcore_load_trials(self, study: Study) -> list[Trial] | None:
+        """Open the run journal: resuming, its trials (with `journal=`'s) are the ledger's; else it starts over."""
         from ray.tune import Tuner
 
         engine: RayEngine = study.engine
-        resuming = bool(engine.options.get("resume")) and Tuner.can_restore(engine.path)
-        if engine.options.get("resume") and not resuming:
+        engine.resuming = bool(engine.options.get("resume")) and Tuner.can_restore(engine.path)
+        if engine.options.get("resume") and not engine.resuming:
             log.info("nothing to resume at %s; starting a new run there", engine.path)
         journal_path = Path(engine.path, JOURNAL)
-        if not resuming and journal_path.exists():
+        if not engine.resuming and journal_path.exists():
             log.warning("%s holds an earlier run's trials; starting over", engine.path)
             journal_path.unlink()
         engine.journal = Journal(journal_path, study.directions)
-        restored = list(engine.journal.trials) if resuming else []
+        restored = list(engine.journal.trials) if engine.resuming else []
         engine.finished = {t.number: t.to_json() for t in restored}
-        budget = max(0, study.trials_left() - len(restored)) if resuming else _budget(study, engine)
-        self._make_driver(study, budget=budget)
-        engine.driver.restored = set(engine.finished)
-        try:
-            engine.trainable = _trainable(study, engine)
-            if resuming:
-                from ray.tune import ExperimentAnalysis
-
-                engine.tuner = Tuner.restore(engine.path, trainable=engine.trainable, param_space=engine.param_space)
-                names = [str(t) for t in ExperimentAnalysis(engine.path).trials]
-                engine.driver.reserve(names, restored)
-        except BaseException:
-            engine.driver.close()
-            engine.journal.close()
-            raise
+        engine.budget = max(0, study.trials_left() - len(restored)) if engine.resuming else _budget(study, engine)
         if study.journal is not None:
             restored = {t.number: t for t in [*study.journal.trials, *restored]}.values()
         return sorted(restored, key=lambda t: t.number)
 
     @hookimpl
     def hpcore_optimize(self, study: Study) -> bool:
-        from hp_ray.driver import interrupts_stop
+        """Build the driver and the Tuner (restored when resuming), run it, and end as the driver says."""
+        from hp_ray.driver import Driver, interrupts_stop
 
         engine: RayEngine = study.engine
-        driver = engine.driver
-        tuner = engine.tuner or self._tuner(study, engine)
+        metric = engine.metrics[0] if len(engine.metrics) == 1 else None
+        driver = engine.driver = Driver(engine.path, study, engine.space, metric, engine.budget, engine.journal)
+        driver.restored = set(engine.finished)
         try:
+            build = self._restored if engine.resuming else self._tuner
+            tuner = build(study, engine, _trainable(study, engine))
             with interrupts_stop(driver):
                 results = tuner.fit()
             if driver.interrupted:
@@ -174,14 +165,15 @@ class RayBackend(Backend):
             raise driver.error
         return True
 
-    def _make_driver(self, study: Study, budget: int | None) -> None:
-        from hp_ray.driver import Driver
+    def _restored(self, study: Study, engine: RayEngine, trainable: Any) -> Any:
+        from ray.tune import ExperimentAnalysis, Tuner
 
-        engine: RayEngine = study.engine
-        metric = engine.metrics[0] if len(engine.metrics) == 1 else None
-        engine.driver = Driver(engine.path, study, engine.space, metric, budget, engine.journal)
+        tuner = Tuner.restore(engine.path, trainable=trainable, param_space=engine.param_space)
+        names = [str(t) for t in ExperimentAnalysis(engine.path).trials]
+        engine.driver.reserve(names, max((t.number for t in study.trials), default=-1))
+        return tuner
 
-    def _tuner(self, study: Study, engine: RayEngine) -> Any:
+    def _tuner(self, study: Study, engine: RayEngine, trainable: Any) -> Any:
         from ray import tune
         from ray.tune.search.basic_variant import BasicVariantGenerator
 
@@ -218,7 +210,7 @@ class RayBackend(Backend):
             failure_config=tune.FailureConfig(max_failures=options.get("max_failures", 0)),
             verbose=0,
         )
-        return tune.Tuner(engine.trainable, param_space=param_space, tune_config=tune_config, run_config=run_config)
+        return tune.Tuner(trainable, param_space=param_space, tune_config=tune_config, run_config=run_config)
 
 
 def _trainable(study: Study, engine: RayEngine) -> Any:

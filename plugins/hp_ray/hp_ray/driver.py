@@ -101,11 +101,13 @@ class Driver(Callback):
         """Tune's trial_name_creator: the next hpcore number, in the trial's name."""
         return trial_name(self.study.next_number(), trial.trial_id)
 
-    def reserve(self, names: list[str], finished: list[Trial]) -> None:
-        """Keep the numbers of restored unfinished trials from being given again."""
-        numbers = [n for n in map(number_of, names) if n is not None]
-        highest = max(numbers, default=-1)
-        if highest > max((t.number for t in finished), default=-1):
+    def reserve(self, names: list[str], loaded: int) -> None:
+        """Keep the numbers in a restored run's trial `names` from being given again.
+
+        `loaded` is the highest number in the ledger, which the study already numbers after.
+        """
+        highest = max((n for n in map(number_of, names) if n is not None), default=-1)
+        if highest > loaded:
             while self.study.next_number() < highest:
                 pass
 
