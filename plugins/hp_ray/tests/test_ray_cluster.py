@@ -190,7 +190,8 @@ def test_an_interrupted_search_keeps_what_ended_fails_the_running_trials_raises_
             first.wait()
     started, ended = _runs(runs)
     running = set(started) - set(ended)
-    assert first.returncode != 0 and stderr.read_text().rstrip().endswith("KeyboardInterrupt"), stderr.read_text()[-4000:]
+    errors = stderr.read_text()
+    assert first.returncode != 0 and errors.rstrip().endswith("KeyboardInterrupt"), errors[-4000:]
     kept = {t.number: t for t in read_journal(journal)[1]}
     assert "PRUNED" not in {t.state.value for t in kept.values()}, kept
     assert {n for n, t in kept.items() if t.state.value == "COMPLETE"} == set(ended) == {0}
