@@ -26,6 +26,8 @@ from hpcore.space import Categorical, Float, Int, Param, is_neutral
 
 log = logging.getLogger("hpcore")
 
+INTERRUPTED = "interrupted (KeyboardInterrupt)"  # the error of a trial an interrupt ended
+
 
 class Exhausted:
     """What `hpcore_ask` answers when a finite backend has no trial left."""
@@ -149,7 +151,7 @@ def execute_trial(
         state, error = TrialState.FAILED, _describe(exc)
         log.warning("trial %d failed: %s\n%s", handle.number, error, traceback.format_exc())
     except KeyboardInterrupt as exc:
-        state, error, reraise = TrialState.FAILED, "interrupted (KeyboardInterrupt)", exc
+        state, error, reraise = TrialState.FAILED, INTERRUPTED, exc
     except BaseException as exc:
         state, error, reraise = TrialState.FAILED, _describe(exc), exc
     trial = Trial(  # the record takes the handle's dicts: the handle is spent

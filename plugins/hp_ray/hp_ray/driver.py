@@ -32,6 +32,7 @@ from typing import Any
 
 from hpcore.journal import Journal
 from hpcore.study import Study, Trial, TrialState
+from hpcore.trial import INTERRUPTED
 from ray.tune import Callback, Stopper
 
 from hp_ray.space import params_of
@@ -39,7 +40,6 @@ from hp_ray.worker import RECORD, RERAISE, STEP, RayHandle, number_of, trial_nam
 
 log = logging.getLogger("hp_ray")
 
-INTERRUPTED = "interrupted (KeyboardInterrupt)"  # the core's error for an interrupted trial
 _NO_TUNE_SIGINT = "TUNE_DISABLE_SIGINT_HANDLER"
 
 _live: dict[str, Driver] = {}
