@@ -13,6 +13,7 @@ Rules (DESIGN §4.3, §4.6, §4.9):
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import traceback
@@ -78,10 +79,10 @@ class TrialHandle:
         return value
 
     def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False) -> float:
-        return self.suggest(name, _named(name, Float, low, high, log=log, step=step))
+        return self.suggest(name, _numeric(Float, name, low, high, log, step))
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
-        return self.suggest(name, _named(name, Int, low, high, log=log, step=step))
+        return self.suggest(name, _numeric(Int, name, low, high, log, step))
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
         return self.suggest(name, _named(name, Categorical, choices))
@@ -110,6 +111,23 @@ class TrialHandle:
 
     def set_user_attr(self, key: str, value: Any) -> None:
         self.user_attrs[key] = value
+
+
+def _numeric(kind: type[Float] | type[Int], name: str, low: Any, high: Any, log: Any, step: Any) -> Param:
+    """`_named` for Float and Int, the same object for the same arguments of the same types.
+
+    Define-by-run objectives ask for the same parameters every trial: building and checking
+    each once lets a backend keep what it derives from a parameter (an engine distribution).
+    """
+    try:
+        return _kept_numeric(kind, name, low, high, log, step)
+    except TypeError:  # an unhashable argument: let the parameter say what is wrong with it
+        return _named(name, kind, low, high, log=log, step=step)
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _kept_numeric(kind: type[Float] | type[Int], name: str, low: Any, high: Any, log: Any, step: Any) -> Param:
+    return _named(name, kind, low, high, log=log, step=step)
 
 
 def _named(name: str, kind: Callable[..., Param], *args: Any, **kwargs: Any) -> Param:

@@ -64,3 +64,36 @@ def test_validate_space_says_where_a_native_space_belongs():
         validate_space({"x": [1, 2]}, "random")
     with pytest.raises(InvalidSpace, match="empty"):
         validate_space({}, "random")
+
+
+class _Lowest(hpcore.TrialHandle):
+    """A handle that samples each parameter's lowest value and keeps the parameters it was asked for."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.asked: dict = {}
+
+    def _sample(self, name, param):
+        self.asked[name] = param
+        return param.choices[0] if isinstance(param, hpcore.Categorical) else param.low
+
+
+def test_the_same_suggest_arguments_give_the_same_parameter_object_every_trial():
+    first, second = _Lowest(0), _Lowest(1)
+    for handle in (first, second):
+        handle.suggest_float("lr", 1e-5, 1e-1, log=True)
+        handle.suggest_int("n", 1, 8)
+    assert first.asked["lr"] is second.asked["lr"] and first.asked["n"] is second.asked["n"]
+    other = _Lowest(2)
+    other.suggest_float("lr", 1e-5, 1e-2, log=True)
+    assert other.asked["lr"] == hpcore.Float(1e-5, 1e-2, log=True)
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [((1.0, 8), "low must be an int, got 1.0"), ((True, 8), "low must be an int, got True"), (([1], 8), "got \\[1\\]")],
+)
+def test_suggest_int_checks_arguments_that_differ_only_in_type_from_a_kept_one(args, match):
+    _Lowest(0).suggest_int("n", 1, 8)
+    with pytest.raises(InvalidSpace, match=match):
+        _Lowest(1).suggest_int("n", *args)
