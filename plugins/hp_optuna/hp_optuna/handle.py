@@ -3,9 +3,10 @@
 Rules:
 - a neutral parameter is sampled from the distribution the matching ``suggest_*`` call
   would build, with the same bounds, so hpcore proposes exactly what raw Optuna proposes;
-- a neutral space's distributions are built once per search (``Distributions``) and handed
-  to ``Trial._suggest``, the step every public ``suggest_*`` ends in; a space Optuna cannot
-  sample is refused then, before any trial runs;
+- a distribution is built once per search and parameter (``Distributions``): for a neutral
+  space before the first trial, for a define-by-run parameter when first asked (the core hands
+  back the same parameter object for the same ``suggest_*`` arguments); it is handed to
+  ``Trial._suggest``, the step every public ``suggest_*`` ends in;
 - a native space ``hp_space(trial)`` receives the ``optuna.Trial`` itself and must
   return the sampled values as a dict;
 - user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them.
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     import optuna
     from optuna.distributions import BaseDistribution
 
-Distributions = Mapping[str, tuple[Param, "BaseDistribution"]]
+Distributions = dict[str, tuple[Param, "BaseDistribution"]]  # one search's: name -> (parameter, its distribution)
 
 
 def distribution(param: Param) -> BaseDistribution:
@@ -39,10 +40,13 @@ def distribution(param: Param) -> BaseDistribution:
 
 
 def space_distributions(space: Any) -> Distributions:
-    """Each parameter of a neutral space with its Optuna distribution; empty for any other space."""
+    """Each parameter of a neutral space with its Optuna distribution; empty for any other space.
+
+    A space Optuna cannot sample is refused here, before any trial runs.
+    """
     if not is_neutral(space):
         return {}
-    built = {}
+    built: Distributions = {}
     for name, param in space.items():
         try:
             built[name] = (param, distribution(param))
@@ -61,7 +65,11 @@ class OptunaHandle(TrialHandle):
 
     def _sample(self, name: str, param: Param) -> Any:
         known = self.distributions.get(name)
-        built = known[1] if known is not None and known[0] is param else distribution(param)
+        if known is not None and known[0] is param:
+            built = known[1]
+        else:
+            built = distribution(param)
+            self.distributions[name] = (param, built)
         value = self.optuna_trial._suggest(name, built)
         return int(value) if isinstance(param, Int) else value
 

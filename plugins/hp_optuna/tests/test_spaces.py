@@ -103,6 +103,21 @@ def test_same_sampler_and_seed_propose_exactly_what_raw_optuna_proposes(make_sam
     assert all(type(t.params["n"]) is int for t in result.trials)
 
 
+@pytest.mark.parametrize("make_sampler", [optuna.samplers.RandomSampler, optuna.samplers.TPESampler], ids=["random", "tpe"])
+def test_define_by_run_proposes_exactly_what_raw_optuna_proposes(make_sampler) -> None:
+    def objective(trial) -> float:  # takes an optuna.Trial or hpcore's handle: the calls are the same
+        kind = trial.suggest_categorical("kind", ["linear", "tree"])
+        depth = trial.suggest_int("depth", 1, 6)
+        width = trial.suggest_float("width", 0.0, 10.0 if kind == "linear" else 2.0)  # bounds that change
+        return width + depth
+
+    raw = optuna.create_study(sampler=make_sampler(seed=3))
+    raw.optimize(objective, n_trials=20)
+    result = hpcore.search(objective, backend="optuna", sampler=make_sampler(seed=3), n_trials=20)
+    assert [t.params for t in result.trials] == [t.params for t in raw.trials]
+    assert [t.distributions for t in result.engine.trials] == [t.distributions for t in raw.trials]
+
+
 def test_seed_seeds_the_sampler_hpcore_creates(space, square, raw_objective) -> None:
     raw = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=11))
     raw.optimize(raw_objective, n_trials=15)
