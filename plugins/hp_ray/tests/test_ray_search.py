@@ -277,6 +277,53 @@ def test_timeout_stops_starting_trials_and_running_ones_finish(storage: str) -> 
     assert all(t.state is TrialState.COMPLETE for t in result.trials)
 
 
+@pytest.mark.parametrize(
+    "space, n_trials",
+    [({"x": hpcore.Float(0, 1)}, 6), ({"x": tune.uniform(0, 1), "opt": tune.grid_search(["a", "b", "c"])}, 5)],
+    ids=["random", "grid"],
+)
+def test_a_run_its_timeout_stopped_resumes_up_to_its_total(storage: str, tmp_path: Path, space, n_trials) -> None:
+    log = tmp_path / "runs.log"
+
+    def objective(trial: hpcore.TrialHandle) -> float:
+        import time
+
+        with log.open("a") as f:
+            f.write(f"start {trial.number}\n")
+        time.sleep(0.75)
+        return trial.params["x"]
+
+    options = dict(backend="ray", n_trials=n_trials, storage_path=storage, name="timed")
+    first = hpcore.search(objective, space, timeout=1.5, **options)  # 2 CPUs: trials 4 and 5 cannot start in 1.5 s
+    assert len(first.trials) < n_trials
+    started_first = len(log.read_text().splitlines()) if log.exists() else 0
+
+    second = hpcore.search(objective, space, resume=True, **options)
+    assert [t.number for t in second.trials] == list(range(n_trials))
+    assert all(t.state is TrialState.COMPLETE for t in second.trials)
+    kept = {t.number: t for t in second.trials}
+    for trial in first.trials:
+        assert (kept[trial.number].params, kept[trial.number].values) == (trial.params, trial.values)
+    started_again = [int(line.split()[1]) for line in log.read_text().splitlines()[started_first:]]
+    assert not set(started_again) & {t.number for t in first.trials}, (started_again, first.trials)
+
+
+def test_a_run_an_uncovered_error_ended_resumes_without_running_that_trial_again(storage: str) -> None:
+    def objective(trial: hpcore.TrialHandle) -> float:
+        if trial.number == 1:
+            raise LookupError("not covered")  # raised again, it would end the resumed search too
+        return trial.params["x"]
+
+    options = dict(backend="ray", n_trials=4, storage_path=storage, name="raised", catch=(ValueError,))
+    with pytest.raises(LookupError, match="not covered"):
+        hpcore.search(objective, {"x": hpcore.Float(0, 1)}, max_concurrent_trials=1, **options)
+    result = hpcore.search(objective, {"x": hpcore.Float(0, 1)}, max_concurrent_trials=1, resume=True, **options)
+    assert [(t.number, t.state) for t in result.trials] == [
+        (0, TrialState.COMPLETE), (1, TrialState.FAILED), (2, TrialState.COMPLETE), (3, TrialState.COMPLETE)
+    ]
+    assert "LookupError: not covered" in result.trials[1].error
+
+
 def test_same_seed_same_configs_and_n_jobs_caps_concurrency(storage: str) -> None:
     runs = [
         hpcore.search(lambda t: t.params["x"], TRANSFORMERS_SPACE | {"x": tune.uniform(0, 1)}, backend="ray",
