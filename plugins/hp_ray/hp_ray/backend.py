@@ -12,7 +12,9 @@ Rules:
 - every ended trial is also written to `hpcore_trials.jsonl` in the run's directory;
   `resume=True` restores the run with `Tuner.restore`, loads those trials, and trials
   already in it are never run again; `n_trials` is then the run's total, as in its first call
-  (Tune may restore more pending trials than that; the surplus is cut off, not recorded).
+  (Tune may restore more pending trials than that; the surplus is cut off, not recorded);
+  a run hp-ray stopped (timeout, an exception, the budget) is reopened first (see `reopen`),
+  so trials it cut off run again and the search goes on to that total.
 """
 
 from __future__ import annotations
@@ -168,6 +170,12 @@ class RayBackend(Backend):
     def _restored(self, study: Study, engine: RayEngine, trainable: Any) -> Any:
         from ray.tune import ExperimentAnalysis, Tuner
 
+        from hp_ray.reopen import reopen
+
+        if engine.budget:  # the run is short of its total: what a stop by hp-ray closed must run
+            reopened = reopen(engine.path, engine.finished, engine.budget)
+            if reopened:
+                log.info("trials %s were stopped before they ended; they run again", reopened)
         tuner = Tuner.restore(engine.path, trainable=trainable, param_space=engine.param_space)
         names = [str(t) for t in ExperimentAnalysis(engine.path).trials]
         engine.driver.reserve(names, max((t.number for t in study.trials), default=-1))

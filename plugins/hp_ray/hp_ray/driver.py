@@ -11,7 +11,8 @@ Rules:
   and the search raises KeyboardInterrupt; a second Ctrl-C raises at once;
 - after the worker hands back an exception to re-raise, or once `timeout` has passed, the
   search stops when the trials running at that moment have ended; once `budget` trials
-  have ended (a grid that overshoots), it stops at once; trials cut off are not recorded;
+  have ended (a grid that overshoots), it stops at once; trials cut off are not recorded
+  (`resume=True` runs them again, see `reopen`);
 - a Tune run pickles its callbacks, stopper and name creator; they pickle as the search's key
   and resolve to the live driver of that key, so `Tuner.restore` reconnects them.
 """
