@@ -333,6 +333,34 @@ def test_same_seed_same_configs_and_n_jobs_caps_concurrency(storage: str) -> Non
     assert [t.params for t in runs[0].trials] == [t.params for t in runs[1].trials]
 
 
+def test_a_seeded_search_keeps_the_concurrency_cap(storage: str, tmp_path: Path) -> None:
+    log = tmp_path / "runs.log"
+
+    def objective(trial: hpcore.TrialHandle) -> float:
+        import time
+
+        with log.open("a") as f:
+            f.write("start\n")
+        time.sleep(0.3)
+        with log.open("a") as f:
+            f.write("end\n")
+        return trial.params["x"]
+
+    hpcore.search(objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=3, seed=0, max_concurrent_trials=1,
+                  storage_path=storage)
+    assert log.read_text().split() == ["start", "end"] * 3  # one trial at a time on 2 CPUs
+
+
+def test_a_seeded_search_with_several_objectives_samples_the_space(storage: str) -> None:
+    runs = [
+        hpcore.search(lambda t: [t.params["x"], 1 - t.params["x"]], {"x": hpcore.Float(0, 1)}, direction=["min", "max"],
+                      backend="ray", n_trials=2, seed=3, storage_path=storage)
+        for _ in range(2)
+    ]
+    assert all(t.state is TrialState.COMPLETE and 0 <= t.params["x"] <= 1 for t in runs[0].trials)
+    assert [t.params for t in runs[0].trials] == [t.params for t in runs[1].trials]
+
+
 def test_space_function_returning_a_neutral_space(storage: str) -> None:
     result = hpcore.search(
         lambda t: float(t.params["n"]), lambda trial: {"n": hpcore.Int(1, 3)}, backend="ray", n_trials=3,
