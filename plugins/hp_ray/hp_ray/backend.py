@@ -8,7 +8,8 @@ Rules:
 - `n_trials` becomes `num_samples` (a grid_search space: enough samples to cover
   `n_trials`, and the search stops once `n_trials` trials have ended);
 - `n_jobs` > 1 caps concurrent trials unless `max_concurrent_trials` is given;
-- `seed` seeds the default search (Tune's BasicVariantGenerator), never a `search_alg` the user passes;
+- `seed` seeds the default search (Tune's BasicVariantGenerator, which then caps concurrent
+  trials itself), never a `search_alg` the user passes;
 - every ended trial is also written to `hpcore_trials.jsonl` in the run's directory;
   `resume=True` restores the run with `Tuner.restore`, loads those trials, and trials
   already in it are never run again; `n_trials` is then the run's total, as in its first call
@@ -191,15 +192,17 @@ class RayBackend(Backend):
         single = len(study.directions) == 1
         modes = ["min" if d is Direction.MINIMIZE else "max" for d in study.directions]
         search_alg = options.get("search_alg")
-        if search_alg is None and study.seed is not None:
-            search_alg = BasicVariantGenerator(random_state=study.seed)
-        elif search_alg is not None and study.seed is not None:
+        if search_alg is not None and study.seed is not None:
             log.info("seed= is not applied to the search_alg you passed; it keeps its own seed")
         param_space = engine.param_space
         if not single and search_alg is not None and getattr(search_alg, "metric", None) is None:
             search_alg.set_search_properties(engine.metrics, modes, param_space)
             param_space = {}
         concurrent = options.get("max_concurrent_trials") or (study.n_jobs if study.n_jobs > 1 else None)
+        if search_alg is None and study.seed is not None:
+            # Tune caps concurrency only for a Searcher: the default search, built here, caps itself
+            search_alg = BasicVariantGenerator(random_state=study.seed, max_concurrent=concurrent or 0)
+            concurrent = None
         tune_config = tune.TuneConfig(
             metric=engine.metrics[0] if single else None,
             mode=modes[0] if single else None,
