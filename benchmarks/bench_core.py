@@ -16,7 +16,7 @@ import time
 import hpcore
 from hpcore.objective import Direction
 from hpcore.selection import select_best
-from hpcore.study import Trial, TrialState
+from hpcore.study import FrozenTrial, TrialState
 
 SPACE = {
     "x": hpcore.Float(-5, 5),
@@ -89,11 +89,11 @@ def bench_loop(repeats: int) -> None:
     )
 
 
-def ledger(points: list[tuple[float, ...]]) -> list[Trial]:
-    return [Trial(i, {}, TrialState.COMPLETE, list(p)) for i, p in enumerate(points)]
+def ledger(points: list[tuple[float, ...]]) -> list[FrozenTrial]:
+    return [FrozenTrial(i, {}, TrialState.COMPLETE, list(p)) for i, p in enumerate(points)]
 
 
-def time_selection(trials: list[Trial], k: int, repeats: int) -> tuple[float, int]:
+def time_selection(trials: list[FrozenTrial], k: int, repeats: int) -> tuple[float, int]:
     runs = []
     for _ in range(repeats):
         started = time.perf_counter()

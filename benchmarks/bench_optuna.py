@@ -46,7 +46,7 @@ CASES = {
 }
 
 
-def raw_objective(trial: optuna.Trial | hpcore.TrialHandle) -> float:
+def raw_objective(trial: optuna.Trial | hpcore.Trial) -> float:
     """The space as `suggest_*` calls: raw Optuna's objective, and hpcore's define-by-run one (same calls)."""
     x = trial.suggest_float("x", -5, 5)
     trial.suggest_float("lr", 1e-5, 1e-1, log=True)
@@ -55,7 +55,7 @@ def raw_objective(trial: optuna.Trial | hpcore.TrialHandle) -> float:
     return x * x
 
 
-def hpcore_objective(trial: hpcore.TrialHandle) -> float:
+def hpcore_objective(trial: hpcore.Trial) -> float:
     return trial.params["x"] ** 2
 
 

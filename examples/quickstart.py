@@ -18,7 +18,7 @@ space = {
 }
 
 
-def objective(trial: hpcore.TrialHandle) -> float:
+def objective(trial: hpcore.Trial) -> float:
     """A toy loss with its minimum near x=1, lr=1e-2, layers=3, gelu; reports a curve for pruning."""
     p = trial.params
     penalty = {"relu": 0.3, "gelu": 0.0, "tanh": 0.6}[p["activation"]]

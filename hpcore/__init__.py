@@ -16,12 +16,12 @@ _EXPORTS = {
     "Float": "hpcore.space",
     "Int": "hpcore.space",
     "Categorical": "hpcore.space",
-    "Trial": "hpcore.records",
+    "FrozenTrial": "hpcore.records",
     "TrialState": "hpcore.records",
     "Study": "hpcore.study",
     "SearchResult": "hpcore.study",
     "BestRun": "hpcore.records",
-    "TrialHandle": "hpcore.trial",
+    "Trial": "hpcore.trial",
     "Backend": "hpcore.backend",
     "Capabilities": "hpcore.backend",
     "hookimpl": "hpcore.hookspecs",
@@ -82,6 +82,6 @@ if TYPE_CHECKING:
     from hpcore.plugins import list_backends, plugin_errors, register_backend
     from hpcore.driver import search
     from hpcore.space import Categorical, Float, Int
-    from hpcore.records import BestRun, Trial, TrialState
+    from hpcore.records import BestRun, FrozenTrial, TrialState
     from hpcore.study import SearchResult, Study
-    from hpcore.trial import TrialHandle
+    from hpcore.trial import Trial

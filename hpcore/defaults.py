@@ -12,8 +12,8 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from hpcore.hookspecs import hookimpl
 from hpcore.selection import select_best
-from hpcore.study import Study, Trial
-from hpcore.trial import EXHAUSTED, TrialHandle
+from hpcore.study import Study, FrozenTrial
+from hpcore.trial import EXHAUSTED, Trial
 
 
 @hookimpl(trylast=True)
@@ -22,22 +22,22 @@ def hpcore_prepare(study: Study) -> bool:
 
 
 @hookimpl(trylast=True)
-def hpcore_should_prune(study: Study, trial: TrialHandle, value: float, step: int) -> bool:
+def hpcore_should_prune(study: Study, trial: Trial, value: float, step: int) -> bool:
     return False
 
 
 @hookimpl(trylast=True)
-def hpcore_tell(study: Study, trial: Trial) -> bool:
+def hpcore_tell(study: Study, trial: FrozenTrial) -> bool:
     return True
 
 
 @hookimpl(trylast=True)
-def hpcore_select_best(study: Study, trials: Sequence[Trial]) -> list[Trial]:
+def hpcore_select_best(study: Study, trials: Sequence[FrozenTrial]) -> list[FrozenTrial]:
     return select_best(trials, study.directions)
 
 
 @hookimpl(trylast=True)
-def hpcore_load_trials(study: Study) -> Sequence[Trial]:
+def hpcore_load_trials(study: Study) -> Sequence[FrozenTrial]:
     return study.journal.trials if study.journal is not None else []
 
 
@@ -67,7 +67,7 @@ def _ask_run_tell(study: Study) -> None:
     while study.claim():
         handle = hooks.call("hpcore_ask", study=study)
         if handle is None:
-            raise TypeError(f"backend {study.backend!r} answered no trial to hpcore_ask: it must return a TrialHandle or EXHAUSTED.")
+            raise TypeError(f"backend {study.backend!r} answered no trial to hpcore_ask: it must return a Trial or EXHAUSTED.")
         if handle is EXHAUSTED:
             study.stopped = True
             return

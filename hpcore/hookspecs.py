@@ -20,8 +20,8 @@ import pluggy
 
 if TYPE_CHECKING:
     from hpcore.backend import Backend
-    from hpcore.study import SearchResult, Study, Trial
-    from hpcore.trial import Exhausted, TrialHandle
+    from hpcore.study import SearchResult, Study, FrozenTrial
+    from hpcore.trial import Exhausted, Trial
 
 PROJECT = "hpcore"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -50,10 +50,10 @@ def hpcore_prepare(study: Study) -> bool | None:
 
 
 @hookspec(firstresult=True)
-def hpcore_ask(study: Study) -> TrialHandle | Exhausted | None:
+def hpcore_ask(study: Study) -> Trial | Exhausted | None:
     """Called by the core's loop for each trial it starts.
 
-    Must return a TrialHandle numbered by the engine (``study.next_number()`` where the
+    Must return a Trial numbered by the engine (``study.next_number()`` where the
     engine has no numbers) whose ``_sample`` answers ``suggest_*`` lazily, or
     ``hpcore.trial.EXHAUSTED`` when a finite backend has nothing left. A backend that
     samples up front answers from what it sampled and raises UnknownParameter for other names.
@@ -62,7 +62,7 @@ def hpcore_ask(study: Study) -> TrialHandle | Exhausted | None:
 
 # -- reporting --------------------------------------------------------------------------
 @hookspec(firstresult=True)
-def hpcore_should_prune(study: Study, trial: TrialHandle, value: float, step: int) -> bool | None:
+def hpcore_should_prune(study: Study, trial: Trial, value: float, step: int) -> bool | None:
     """Called for each ``trial.report(value, step)`` of a single-objective search.
 
     Must return whether the backend's pruner or scheduler stops the trial. The core answers False.
@@ -70,7 +70,7 @@ def hpcore_should_prune(study: Study, trial: TrialHandle, value: float, step: in
 
 
 @hookspec(firstresult=True)
-def hpcore_tell(study: Study, trial: Trial) -> bool | None:
+def hpcore_tell(study: Study, trial: FrozenTrial) -> bool | None:
     """Called by the core's loop after each trial ends (COMPLETE, PRUNED or FAILED).
 
     Record the trial in the engine; return True. Values are never negated here.
@@ -78,17 +78,17 @@ def hpcore_tell(study: Study, trial: Trial) -> bool | None:
 
 
 @hookspec
-def hpcore_trial_started(study: Study, trial: TrialHandle) -> None:
+def hpcore_trial_started(study: Study, trial: Trial) -> None:
     """Observers: a trial is about to run. An observer that raises is logged and dropped."""
 
 
 @hookspec
-def hpcore_trial_reported(study: Study, trial: TrialHandle, value: float, step: int) -> None:
+def hpcore_trial_reported(study: Study, trial: Trial, value: float, step: int) -> None:
     """Observers: the running trial reported an intermediate value."""
 
 
 @hookspec
-def hpcore_trial_finished(study: Study, trial: Trial) -> None:
+def hpcore_trial_finished(study: Study, trial: FrozenTrial) -> None:
     """Observers: a trial ended and is in the ledger (and the journal, when there is one)."""
 
 
@@ -99,7 +99,7 @@ def hpcore_search_finished(study: Study, result: SearchResult) -> None:
 
 # -- selection --------------------------------------------------------------------------
 @hookspec(firstresult=True)
-def hpcore_select_best(study: Study, trials: Sequence[Trial]) -> list[Trial] | None:
+def hpcore_select_best(study: Study, trials: Sequence[FrozenTrial]) -> list[FrozenTrial] | None:
     """The best trial(s) of ``trials``. The core's reference rules answer last (DESIGN §4.4).
 
     Backends must not implement it; a selection plugin may (one run picked from a
@@ -109,7 +109,7 @@ def hpcore_select_best(study: Study, trials: Sequence[Trial]) -> list[Trial] | N
 
 # -- driving ----------------------------------------------------------------------------
 @hookspec(firstresult=True)
-def hpcore_optimize(study: Study, run_trial: Callable[[TrialHandle], Trial]) -> bool | None:
+def hpcore_optimize(study: Study, run_trial: Callable[[Trial], FrozenTrial]) -> bool | None:
     """Run the trials of this call. The core's loop (ask → run → tell) answers last.
 
     An engine that must own execution answers first and calls ``run_trial(handle)`` for
@@ -122,7 +122,7 @@ def hpcore_optimize(study: Study, run_trial: Callable[[TrialHandle], Trial]) -> 
 
 # -- ledger -----------------------------------------------------------------------------
 @hookspec(firstresult=True)
-def hpcore_load_trials(study: Study) -> Sequence[Trial] | None:
+def hpcore_load_trials(study: Study) -> Sequence[FrozenTrial] | None:
     """Called once per search after ``hpcore_prepare``: the finished trials the engine already
     holds (a resumed study, a shared storage, a restored run). The core answers with the journal's."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hpcore.errors import JournalMismatch
 from hpcore.objective import Direction
-from hpcore.records import Trial
+from hpcore.records import FrozenTrial
 
 log = logging.getLogger("hpcore")
 
@@ -32,7 +32,7 @@ class Journal:
     def __init__(self, path: str | os.PathLike[str], directions: Sequence[Direction]) -> None:
         self.path = Path(path)
         self.directions = [Direction(d).value for d in directions]
-        self.trials: list[Trial] = []
+        self.trials: list[FrozenTrial] = []
         self._lock = threading.Lock()
         if self.path.exists() and self.path.stat().st_size > 0:
             self.trials = self._resume()
@@ -42,7 +42,7 @@ class Journal:
             self._file = self.path.open("w", encoding="utf-8")
             self._write({"format": FORMAT, "version": VERSION, "directions": self.directions})
 
-    def _resume(self) -> list[Trial]:
+    def _resume(self) -> list[FrozenTrial]:
         raw = self.path.read_bytes()
         complete = raw[: raw.rfind(b"\n") + 1]
         if len(complete) < len(raw):
@@ -61,7 +61,7 @@ class Journal:
         self._file.write(json.dumps(record) + "\n")
         self._file.flush()
 
-    def append(self, trial: Trial) -> None:
+    def append(self, trial: FrozenTrial) -> None:
         """Write one finished trial and flush it to the operating system."""
         with self._lock:
             self._write(trial.to_json())
@@ -71,16 +71,16 @@ class Journal:
             self._file.close()
 
 
-def read_journal(path: str | os.PathLike[str]) -> tuple[list[str], list[Trial]]:
+def read_journal(path: str | os.PathLike[str]) -> tuple[list[str], list[FrozenTrial]]:
     """A journal's directions and its trials in number order (the last line of a number wins)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0]) if lines else {}
     if header.get("format") != FORMAT:
         raise JournalMismatch(f"{path} is not an hpcore journal: give a new path, or remove the file.")
-    by_number: dict[int, Trial] = {}
+    by_number: dict[int, FrozenTrial] = {}
     for line in lines[1:]:
         try:
-            trial = Trial.from_json(json.loads(line))
+            trial = FrozenTrial.from_json(json.loads(line))
         except ValueError:  # a torn last line, left by a writer killed mid-write
             continue
         by_number[trial.number] = trial

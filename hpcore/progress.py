@@ -6,7 +6,7 @@ from typing import Any
 
 from hpcore.hookspecs import hookimpl
 from hpcore.objective import Direction
-from hpcore.study import Study, Trial, TrialState
+from hpcore.study import Study, FrozenTrial, TrialState
 
 
 class RichProgress:
@@ -31,7 +31,7 @@ class RichProgress:
         self._progress.stop()
 
     @hookimpl
-    def hpcore_trial_finished(self, study: Study, trial: Trial) -> None:
+    def hpcore_trial_finished(self, study: Study, trial: FrozenTrial) -> None:
         if self._task is None:
             self._task = self._progress.add_task(self._description, total=study.n_trials, best="")
         best = ""

@@ -1,6 +1,6 @@
-"""Trial records: `TrialState`, `Trial` (one finished trial as the ledger holds it) and `BestRun`.
+"""Trial records: `TrialState`, `FrozenTrial` (one finished trial as the ledger holds it) and `BestRun`.
 
-Rules (DESIGN §4.3, §4.5): a trial goes RUNNING → COMPLETE | PRUNED | FAILED; `Trial.values`
+Rules (DESIGN §4.3, §4.5): a trial goes RUNNING → COMPLETE | PRUNED | FAILED; `FrozenTrial.values`
 is always a list of floats, exactly what the objective produced; `BestRun.objective` is a float
 for one direction and a list for several.
 """
@@ -24,7 +24,7 @@ class TrialState(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Trial:
+class FrozenTrial:
     """One trial as the ledger holds it."""
 
     number: int
@@ -59,7 +59,7 @@ class Trial:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Trial:
+    def from_json(cls, data: dict[str, Any]) -> FrozenTrial:
         return cls(
             number=int(data["number"]),
             params=dict(data["params"]),

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from hpcore.errors import NoCompletedTrials
 from hpcore.objective import Direction
-from hpcore.records import Trial, TrialState
+from hpcore.records import FrozenTrial, TrialState
 
 
-def select_best(trials: Sequence[Trial], directions: Sequence[Direction]) -> list[Trial]:
+def select_best(trials: Sequence[FrozenTrial], directions: Sequence[Direction]) -> list[FrozenTrial]:
     """The best trial as a one-item list, or the Pareto front in trial order."""
     complete = [t for t in trials if t.state is TrialState.COMPLETE]
     if not complete:

@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from hpcore.errors import MultipleObjectives
 from hpcore.objective import ComputeObjective, Direction
-from hpcore.records import BestRun, Trial, TrialState
+from hpcore.records import BestRun, FrozenTrial, TrialState
 from hpcore.selection import select_best
-from hpcore.trial import TrialHandle, execute_trial
+from hpcore.trial import Trial, execute_trial
 
 if TYPE_CHECKING:
     from hpcore.journal import Journal
     from hpcore.relay import Relay
 
-__all__ = ["BestRun", "SearchResult", "Study", "Trial", "TrialState"]
+__all__ = ["BestRun", "SearchResult", "Study", "FrozenTrial", "TrialState"]
 
-Selector = Callable[[Sequence[Trial]], list[Trial]]
+Selector = Callable[[Sequence[FrozenTrial]], list[FrozenTrial]]
 
 
 class SearchResult:
@@ -34,7 +34,7 @@ class SearchResult:
 
     def __init__(
         self,
-        trials: Sequence[Trial],
+        trials: Sequence[FrozenTrial],
         directions: Sequence[Direction | str],
         backend: str,
         engine: Any = None,
@@ -50,12 +50,12 @@ class SearchResult:
         return f"SearchResult(backend={self.backend!r}, trials={len(self.trials)}, directions={[d.value for d in self.directions]})"
 
     @property
-    def best_trials(self) -> list[Trial]:
+    def best_trials(self) -> list[FrozenTrial]:
         """The best trial as a one-item list, or the Pareto front in trial order; raises NoCompletedTrials."""
         return self._selector(self.trials)
 
     @property
-    def best_trial(self) -> Trial:
+    def best_trial(self) -> FrozenTrial:
         if len(self.directions) > 1:
             raise MultipleObjectives(
                 f"this search has {len(self.directions)} objectives, so there is no single best trial: "
@@ -88,7 +88,7 @@ class SearchResult:
     @classmethod
     def load(cls, path: str | Path) -> SearchResult:
         data = json.loads(Path(path).read_text())
-        return cls([Trial.from_json(t) for t in data["trials"]], data["directions"], data["backend"])
+        return cls([FrozenTrial.from_json(t) for t in data["trials"]], data["directions"], data["backend"])
 
     def to_dataframe(self) -> Any:
         """One row per trial (needs pandas)."""
@@ -120,7 +120,7 @@ class Study:
     def __init__(
         self,
         *,
-        objective: Callable[[TrialHandle], Any],
+        objective: Callable[[Trial], Any],
         space: Any,
         directions: Sequence[Direction],
         backend: str,
@@ -151,7 +151,7 @@ class Study:
         self.hooks = hooks
         self.engine: Any = None
         self.started_at = time.monotonic()
-        self._trials: dict[int, Trial] = {}
+        self._trials: dict[int, FrozenTrial] = {}
         self._lock = threading.Lock()
         self._claimed = 0
         self._finished_this_call = 0
@@ -163,7 +163,7 @@ class Study:
         return len(self.directions) > 1
 
     @property
-    def trials(self) -> list[Trial]:
+    def trials(self) -> list[FrozenTrial]:
         """Every finished trial, loaded ones included, in number order."""
         with self._lock:
             return sorted(self._trials.values(), key=lambda t: t.number)
@@ -175,7 +175,7 @@ class Study:
             self._next_number += 1
             return number
 
-    def load(self, trials: Sequence[Trial]) -> None:
+    def load(self, trials: Sequence[FrozenTrial]) -> None:
         """Put trials an engine or journal already holds in the ledger; numbers go on after them."""
         with self._lock:
             for trial in trials:
@@ -207,7 +207,7 @@ class Study:
             self._claimed += 1
             return True
 
-    def record(self, trial: Trial) -> None:
+    def record(self, trial: FrozenTrial) -> None:
         """Put a finished trial in the ledger and the journal, then tell the observers."""
         with self._lock:
             if trial.number not in self._trials:
@@ -218,7 +218,7 @@ class Study:
             self.journal.append(trial)
         self.hooks.broadcast("hpcore_trial_finished", study=self, trial=trial)
 
-    def finish(self, handle: TrialHandle) -> tuple[Trial, BaseException | None]:
+    def finish(self, handle: Trial) -> tuple[FrozenTrial, BaseException | None]:
         """Run the objective on `handle` by the core's rules and record the trial.
 
         Returns the trial and the exception to re-raise once the engine has been
@@ -237,14 +237,14 @@ class Study:
         self.record(trial)
         return trial, reraise
 
-    def run_trial(self, handle: TrialHandle) -> Trial:
+    def run_trial(self, handle: Trial) -> FrozenTrial:
         """`finish`, then re-raise what must not be swallowed. The `run_trial` engines call."""
         trial, reraise = self.finish(handle)
         if reraise is not None:
             raise reraise
         return trial
 
-    def should_prune(self, handle: TrialHandle, value: float, step: int) -> bool:
+    def should_prune(self, handle: Trial, value: float, step: int) -> bool:
         """The pruner of this search's handles: tell the observers of the report, then ask the backend."""
         self.hooks.broadcast("hpcore_trial_reported", study=self, trial=handle, value=value, step=step)
         if self.is_multi_objective:

@@ -22,7 +22,7 @@ from typing import Any
 
 from hpcore.errors import HpcoreError, InvalidSpace, TrialPruned
 from hpcore.objective import ComputeObjective, all_finite, to_values
-from hpcore.records import Trial, TrialState
+from hpcore.records import FrozenTrial, TrialState
 from hpcore.space import Categorical, Float, Int, Param, is_neutral
 
 log = logging.getLogger("hpcore")
@@ -40,14 +40,14 @@ class Exhausted:
 EXHAUSTED = Exhausted()
 
 
-class TrialHandle:
+class Trial:
     """What the objective receives. Backends subclass it and implement `_sample`.
 
     `suggest_*` follow Optuna's signatures; a name already sampled returns the same value.
     """
 
     n_objectives = 1
-    pruner: Callable[[TrialHandle, float, int], bool] | None = None  # set by whoever runs the trial
+    pruner: Callable[[Trial, float, int], bool] | None = None  # set by whoever runs the trial
     _prune = False
 
     def __init__(self, number: int) -> None:
@@ -138,14 +138,14 @@ def _named(name: str, kind: Callable[..., Param], *args: Any, **kwargs: Any) -> 
 
 
 def execute_trial(
-    objective: Callable[[TrialHandle], Any],
-    handle: TrialHandle,
+    objective: Callable[[Trial], Any],
+    handle: Trial,
     *,
     space: Any,
     n_objectives: int,
     compute_objective: ComputeObjective | None,
     catch: tuple[type[BaseException], ...],
-) -> tuple[Trial, BaseException | None]:
+) -> tuple[FrozenTrial, BaseException | None]:
     """Run one trial; return its record and the exception the caller must re-raise, if any."""
     handle.n_objectives = n_objectives
     started = time.perf_counter()
@@ -172,7 +172,7 @@ def execute_trial(
         state, error, reraise = TrialState.FAILED, INTERRUPTED, exc
     except BaseException as exc:
         state, error, reraise = TrialState.FAILED, _describe(exc), exc
-    trial = Trial(  # the record takes the handle's dicts: the handle is spent
+    trial = FrozenTrial(  # the record takes the handle's dicts: the handle is spent
         number=handle.number,
         params=handle.params,
         state=state,

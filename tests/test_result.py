@@ -5,7 +5,7 @@ import math
 import pytest
 
 import hpcore
-from hpcore.study import SearchResult, Trial, TrialState
+from hpcore.study import SearchResult, FrozenTrial, TrialState
 
 
 def test_best_run_has_transformers_field_order():
@@ -31,7 +31,7 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_values_json_cannot_hold_are_saved_by_repr_with_a_warning(tmp_path):
     marker = object()
-    result = SearchResult([Trial(0, {"obj": marker}, TrialState.COMPLETE, [1.0])], ["minimize"], "random")
+    result = SearchResult([FrozenTrial(0, {"obj": marker}, TrialState.COMPLETE, [1.0])], ["minimize"], "random")
     with pytest.warns(UserWarning, match="parameter 'obj'.*repr"):
         result.save(tmp_path / "r.json")
     assert SearchResult.load(tmp_path / "r.json").trials[0].params["obj"] == repr(marker)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hpcore.errors import NoCompletedTrials
 from hpcore.objective import Direction
 from hpcore.selection import dominates, select_best
-from hpcore.study import Trial, TrialState
+from hpcore.study import FrozenTrial, TrialState
 
 STATES = st.sampled_from([TrialState.COMPLETE, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED])
 
@@ -16,7 +16,7 @@ def ledger(n_objectives):
     value = st.integers(-3, 3).map(float) | st.floats(-1e6, 1e6, allow_nan=False)
     row = st.tuples(STATES, st.lists(value, min_size=n_objectives, max_size=n_objectives))
     return st.lists(row, min_size=1, max_size=40).map(
-        lambda rows: [Trial(number=i, params={}, state=s, values=v if s is TrialState.COMPLETE else []) for i, (s, v) in enumerate(rows)]
+        lambda rows: [FrozenTrial(number=i, params={}, state=s, values=v if s is TrialState.COMPLETE else []) for i, (s, v) in enumerate(rows)]
     )
 
 
@@ -53,10 +53,10 @@ def test_pareto_front_is_exactly_the_non_dominated_set_in_trial_order(case):
 
 def test_equal_vectors_are_both_on_the_front_and_pruned_never_best():
     trials = [
-        Trial(0, {}, TrialState.COMPLETE, [1.0, 1.0]),
-        Trial(1, {}, TrialState.PRUNED, []),
-        Trial(2, {}, TrialState.COMPLETE, [1.0, 1.0]),
-        Trial(3, {}, TrialState.COMPLETE, [1.0, 2.0]),
+        FrozenTrial(0, {}, TrialState.COMPLETE, [1.0, 1.0]),
+        FrozenTrial(1, {}, TrialState.PRUNED, []),
+        FrozenTrial(2, {}, TrialState.COMPLETE, [1.0, 1.0]),
+        FrozenTrial(3, {}, TrialState.COMPLETE, [1.0, 2.0]),
     ]
     assert [t.number for t in select_best(trials, [Direction.MINIMIZE] * 2)] == [0, 2]
     assert [t.number for t in select_best(trials, [Direction.MINIMIZE, Direction.MAXIMIZE])] == [3]

@@ -66,7 +66,7 @@ def test_validate_space_says_where_a_native_space_belongs():
         validate_space({}, "random")
 
 
-class _Lowest(hpcore.TrialHandle):
+class _Lowest(hpcore.Trial):
     """A handle that samples each parameter's lowest value and keeps the parameters it was asked for."""
 
     def __init__(self, number: int) -> None:

@@ -19,7 +19,7 @@ from hpcore.errors import InvalidSpace, UnknownParameter
 from hpcore.hookspecs import hookimpl
 from hpcore.space import Categorical, Int, Param
 from hpcore.study import Study
-from hpcore.trial import EXHAUSTED, Exhausted, TrialHandle
+from hpcore.trial import EXHAUSTED, Exhausted, Trial
 
 
 def axis(name: str, param: Param) -> list[Any]:
@@ -87,7 +87,7 @@ class GridState:
             return None
 
 
-class GridHandle(TrialHandle):
+class GridHandle(Trial):
     def __init__(self, number: int, point: dict[str, Any]) -> None:
         super().__init__(number)
         self._point = point

@@ -9,10 +9,10 @@ from hpcore.backend import Backend, Capabilities
 from hpcore.hookspecs import hookimpl
 from hpcore.space import Param
 from hpcore.study import Study
-from hpcore.trial import TrialHandle
+from hpcore.trial import Trial
 
 
-class RandomHandle(TrialHandle):
+class RandomHandle(Trial):
     def __init__(self, number: int, rng: random.Random) -> None:
         super().__init__(number)
         self._rng = rng

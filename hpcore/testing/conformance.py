@@ -41,7 +41,7 @@ from hpcore.selection import dominates, select_best
 from hpcore.space import Categorical, Param
 from hpcore.study import SearchResult, TrialState
 from hpcore.testing import strategies as hs
-from hpcore.trial import TrialHandle
+from hpcore.trial import Trial
 
 _CAPABILITIES = ("multi_objective", "pruning", "define_by_run", "finite", "seedable", "resumable")
 
@@ -72,7 +72,7 @@ class BackendConformance:
         if not self.capable(name):
             pytest.skip(f"backend {self.backend!r} does not declare {name}")
 
-    def run_search(self, objective: Callable[[TrialHandle], Any], space: Any, **kwargs: Any) -> SearchResult:
+    def run_search(self, objective: Callable[[Trial], Any], space: Any, **kwargs: Any) -> SearchResult:
         options = {**self.backend_options, **kwargs}
         options.setdefault("n_trials", self.trials_per_search)
         return search(objective, space, backend=self.backend, **options)
@@ -127,7 +127,7 @@ class BackendConformance:
 
     def test_flipping_direction_and_sign_selects_the_same_trial(self) -> None:
         def prop(space: dict[str, Param], table: list[float]) -> None:
-            def value(trial: TrialHandle) -> float:
+            def value(trial: Trial) -> float:
                 return table[trial.number % len(table)]
 
             low = self.run_search(value, space, direction="minimize")
@@ -167,7 +167,7 @@ class BackendConformance:
     # -- §4.3 trial states -------------------------------------------------------------
     def test_failures_nan_and_infinities_are_failed_and_never_best(self) -> None:
         def prop(space: dict[str, Param], outcomes: list[Any]) -> None:
-            def objective(trial: TrialHandle) -> float:
+            def objective(trial: Trial) -> float:
                 outcome = outcomes[trial.number % len(outcomes)]
                 if outcome == "raise":
                     raise RuntimeError(f"trial {trial.number} broke")
@@ -194,7 +194,7 @@ class BackendConformance:
 
     def test_pruned_trials_keep_their_reports_and_are_never_best(self) -> None:
         def prop(space: dict[str, Param], prune: list[bool]) -> None:
-            def objective(trial: TrialHandle) -> float:
+            def objective(trial: Trial) -> float:
                 for step in range(2):
                     trial.report(float(trial.number + step), step)
                 if prune[trial.number % len(prune)]:
@@ -214,7 +214,7 @@ class BackendConformance:
     def test_reports_never_prune_with_several_objectives(self) -> None:
         self.require("multi_objective")
 
-        def objective(trial: TrialHandle) -> list[float]:
+        def objective(trial: Trial) -> list[float]:
             assert trial.report(float(trial.number), 0) is False
             assert trial.should_prune() is False
             return [float(trial.number), 0.0]
@@ -228,7 +228,7 @@ class BackendConformance:
             self.run_search(lambda trial: [1.0, 2.0], {"c": Categorical([1, 2, 3])}, catch=(Exception,), n_trials=3)
 
     def test_interrupt_keeps_finished_trials(self) -> None:
-        def objective(trial: TrialHandle) -> float:
+        def objective(trial: Trial) -> float:
             if trial.number == 2:
                 raise KeyboardInterrupt
             return float(trial.number)
@@ -284,7 +284,7 @@ class BackendConformance:
                 self.run_search(lambda trial: trial.suggest_float("x", 0, 1), None)
             return
 
-        def objective(trial: TrialHandle) -> float:
+        def objective(trial: Trial) -> float:
             x = trial.suggest_float("x", -2.0, 3.0)
             lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
             n = trial.suggest_int("n", 2, 10, step=2)

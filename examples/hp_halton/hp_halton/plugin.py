@@ -35,7 +35,7 @@ class HaltonState:
             return self.dimensions.setdefault(name, len(self.dimensions) % len(PRIMES))
 
 
-class HaltonTrial(hpcore.TrialHandle):
+class HaltonTrial(hpcore.Trial):
     def __init__(self, number: int, state: HaltonState) -> None:
         super().__init__(number)
         self._state = state

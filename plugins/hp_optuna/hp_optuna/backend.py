@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from hpcore.backend import Backend, Capabilities
 from hpcore.errors import TrialPruned
 from hpcore.hookspecs import hookimpl
-from hpcore.study import Study, Trial, TrialState
-from hpcore.trial import TrialHandle
+from hpcore.study import Study, FrozenTrial, TrialState
+from hpcore.trial import Trial
 
 from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
 from hp_optuna.ledger import finished_trials
@@ -37,7 +37,7 @@ from hp_optuna.replay import replay
 
 if TYPE_CHECKING:
     import optuna
-    from optuna.trial import FrozenTrial
+    from optuna.trial import FrozenTrial as OptunaFrozenTrial
 
 
 class _TrialFailed(Exception):
@@ -68,7 +68,7 @@ class OptunaBackend(Backend):
         return True
 
     @hookimpl
-    def hpcore_load_trials(self, study: Study) -> Sequence[Trial]:
+    def hpcore_load_trials(self, study: Study) -> Sequence[FrozenTrial]:
         import optuna
 
         with warnings.catch_warnings():
@@ -81,13 +81,13 @@ class OptunaBackend(Backend):
         return finished_trials(study.engine)
 
     @hookimpl
-    def hpcore_should_prune(self, study: Study, trial: TrialHandle, value: float, step: int) -> bool:
+    def hpcore_should_prune(self, study: Study, trial: Trial, value: float, step: int) -> bool:
         optuna_trial = trial.optuna_trial  # type: ignore[attr-defined]
         optuna_trial.report(value, step)
         return bool(optuna_trial.should_prune())
 
     @hookimpl
-    def hpcore_optimize(self, study: Study, run_trial: Callable[[TrialHandle], Trial]) -> bool:
+    def hpcore_optimize(self, study: Study, run_trial: Callable[[Trial], FrozenTrial]) -> bool:
         optuna_study: optuna.Study = study.engine
         n_trials = study.trials_left()
         timeout = None
@@ -114,7 +114,7 @@ class OptunaBackend(Backend):
 
 
 def _objective(
-    run_trial: Callable[[TrialHandle], Trial], n_objectives: int, distributions: Distributions
+    run_trial: Callable[[Trial], FrozenTrial], n_objectives: int, distributions: Distributions
 ) -> Callable[[optuna.Trial], Any]:
     """The function ``study.optimize`` calls: the core runs the trial, Optuna is told its end."""
     import optuna
@@ -150,7 +150,7 @@ class _StopAtTotal:
     def __init__(self, total: int) -> None:
         self.total = total
 
-    def __call__(self, optuna_study: optuna.Study, frozen: FrozenTrial) -> None:
+    def __call__(self, optuna_study: optuna.Study, frozen: OptunaFrozenTrial) -> None:
         from optuna.trial import TrialState as OptunaState
 
         held = optuna_study.get_trials(

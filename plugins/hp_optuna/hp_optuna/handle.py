@@ -6,7 +6,7 @@ Rules:
 - a distribution is built once per search and parameter (``Distributions``): for a neutral
   space before the first trial, for a define-by-run parameter when first asked (the core hands
   back the same parameter object for the same ``suggest_*`` arguments); it is handed to
-  ``Trial._suggest``, the step every public ``suggest_*`` ends in;
+  ``optuna.Trial._suggest``, the step every public ``suggest_*`` ends in;
 - a native space ``hp_space(trial)`` receives the ``optuna.Trial`` itself and must
   return the sampled values as a dict;
 - user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them.
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpcore.errors import InvalidSpace
 from hpcore.space import Categorical, Int, Param, is_neutral
-from hpcore.trial import TrialHandle
+from hpcore.trial import Trial
 
 if TYPE_CHECKING:
     import optuna
@@ -55,7 +55,7 @@ def space_distributions(space: Any) -> Distributions:
     return built
 
 
-class OptunaHandle(TrialHandle):
+class OptunaHandle(Trial):
     """What the objective receives; ``optuna_trial`` is the running ``optuna.Trial``."""
 
     def __init__(self, optuna_trial: optuna.Trial, distributions: Distributions) -> None:

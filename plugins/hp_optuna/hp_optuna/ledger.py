@@ -1,4 +1,4 @@
-"""Optuna's finished trials as hpcore ``Trial`` records.
+"""Optuna's finished trials as hpcore ``FrozenTrial`` records.
 
 Rules (DESIGN §4.3, §4.5):
 - COMPLETE, PRUNED and FAIL are finished; RUNNING and WAITING are not;
@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hpcore.objective import all_finite
-from hpcore.study import Trial, TrialState
+from hpcore.study import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     import optuna
-    from optuna.trial import FrozenTrial
+    from optuna.trial import FrozenTrial as OptunaFrozenTrial
 
 
 def finished_states() -> tuple[optuna.trial.TrialState, ...]:
@@ -25,7 +25,7 @@ def finished_states() -> tuple[optuna.trial.TrialState, ...]:
     return (OptunaState.COMPLETE, OptunaState.PRUNED, OptunaState.FAIL)
 
 
-def to_trial(frozen: FrozenTrial) -> Trial:
+def to_trial(frozen: OptunaFrozenTrial) -> FrozenTrial:
     """One finished Optuna trial as the hpcore ledger holds it."""
     from optuna.trial import TrialState as OptunaState
 
@@ -41,7 +41,7 @@ def to_trial(frozen: FrozenTrial) -> Trial:
     else:
         state, error = TrialState.FAILED, "FAIL in the Optuna storage (the reason is in the log of the process that ran it)"
     duration = frozen.duration.total_seconds() if frozen.duration is not None else 0.0
-    return Trial(
+    return FrozenTrial(
         number=frozen.number,
         params=dict(frozen.params),
         state=state,
@@ -53,7 +53,7 @@ def to_trial(frozen: FrozenTrial) -> Trial:
     )
 
 
-def finished_trials(optuna_study: optuna.Study, skip: set[int] | frozenset[int] = frozenset()) -> list[Trial]:
+def finished_trials(optuna_study: optuna.Study, skip: set[int] | frozenset[int] = frozenset()) -> list[FrozenTrial]:
     """The study's finished trials, except the numbers in `skip`."""
     return [
         to_trial(frozen)

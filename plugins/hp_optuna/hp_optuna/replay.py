@@ -15,23 +15,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore.study import Trial, TrialState
+from hpcore.study import FrozenTrial, TrialState
 
 from hp_optuna.handle import space_distributions
 
 if TYPE_CHECKING:
     import optuna
-    from optuna.trial import FrozenTrial
+    from optuna.trial import FrozenTrial as OptunaFrozenTrial
 
 
-def replay(optuna_study: optuna.Study, trials: Sequence[Trial], space: Any) -> None:
+def replay(optuna_study: optuna.Study, trials: Sequence[FrozenTrial], space: Any) -> None:
     """Add `trials` to the empty `optuna_study`, numbered as they are numbered in hpcore."""
     from optuna.trial import TrialState as OptunaState
     from optuna.trial import create_trial
 
     neutral = space_distributions(space)
     by_number = {t.number: t for t in trials}
-    frozen: list[FrozenTrial] = []
+    frozen: list[OptunaFrozenTrial] = []
     for number in range(max(by_number) + 1):
         trial = by_number.get(number)
         if trial is None:

@@ -29,7 +29,7 @@ def raw_objective(trial: optuna.Trial) -> float:
     return (x - 1) ** 2
 
 
-def square(trial: hpcore.TrialHandle) -> float:
+def square(trial: hpcore.Trial) -> float:
     return (trial.params["x"] - 1) ** 2
 
 

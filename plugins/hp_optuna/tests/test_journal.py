@@ -12,7 +12,7 @@ from hpcore.study import TrialState
 def test_journal_is_replayed_into_the_new_study(tmp_path, space, square) -> None:
     path = tmp_path / "journal.jsonl"
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         if trial.number == 1:
             raise ValueError("bad luck")
         return square(trial)

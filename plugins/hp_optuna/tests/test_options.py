@@ -141,7 +141,7 @@ def test_max_trials_is_the_study_total(tmp_path, space, square) -> None:
 def test_interrupt_keeps_what_finished_in_the_storage(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'int.db'}"
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         if trial.number == 2:
             raise KeyboardInterrupt
         return trial.suggest_float("x", 0, 1)

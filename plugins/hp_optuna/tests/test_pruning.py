@@ -10,7 +10,7 @@ import hpcore
 from hpcore.study import TrialState
 
 def reporting(prune_with: type[BaseException]):
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         x = trial.suggest_float("x", 0, 1)
         for step in range(3):
             trial.report(x + step / 2, step)
@@ -41,7 +41,7 @@ def test_pruner_decides_and_pruned_trials_keep_their_intermediate_values(prune_w
 def test_report_returns_the_pruner_answer() -> None:
     answers = []
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         answers.append(trial.report(5.0, 0))
         return 1.0
 
@@ -50,7 +50,7 @@ def test_report_returns_the_pruner_answer() -> None:
 
 
 def test_several_objectives_record_reports_and_never_prune() -> None:
-    def objective(trial: hpcore.TrialHandle) -> list[float]:
+    def objective(trial: hpcore.Trial) -> list[float]:
         x = trial.suggest_float("x", 0, 1)
         assert trial.report(100.0, 0) is False
         return [x, 1 - x]

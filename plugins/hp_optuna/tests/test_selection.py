@@ -30,7 +30,7 @@ def test_ties_go_to_the_lowest_trial_number() -> None:
 
 @pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
 def test_non_finite_values_are_failed_here_and_in_optuna_and_never_best(bad: float) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         x = trial.suggest_int("x", 0, 9)
         return bad if x % 2 else float(x)
 
@@ -59,7 +59,7 @@ def test_stored_complete_infinity_is_loaded_as_failed(tmp_path) -> None:
 
 
 def test_several_objectives_give_the_core_pareto_front() -> None:
-    def objective(trial: hpcore.TrialHandle) -> list[float]:
+    def objective(trial: hpcore.Trial) -> list[float]:
         x = trial.suggest_float("x", 0, 1)
         y = trial.suggest_float("y", 0, 1)
         return [round(x, 1), round(y, 1)]
@@ -81,7 +81,7 @@ def test_wrong_number_of_values_is_raised_at_once() -> None:
 
 
 def test_exceptions_in_catch_fail_the_trial_and_the_search_goes_on() -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         if trial.number == 1:
             raise ValueError("boom")
         return trial.suggest_float("x", 0, 1)
@@ -95,7 +95,7 @@ def test_exceptions_in_catch_fail_the_trial_and_the_search_goes_on() -> None:
 def test_exception_outside_catch_ends_the_search_with_the_trial_failed() -> None:
     study = optuna.create_study()
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         if trial.number == 1:
             raise KeyError("not caught")
         return trial.suggest_float("x", 0, 1)
@@ -106,7 +106,7 @@ def test_exception_outside_catch_ends_the_search_with_the_trial_failed() -> None
 
 
 def test_no_completed_trial_raises() -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         raise RuntimeError("always")
 
     result = hpcore.search(objective, backend="optuna", n_trials=2)

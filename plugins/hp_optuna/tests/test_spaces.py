@@ -21,7 +21,7 @@ def hp_space(trial: optuna.Trial) -> dict:
 def test_native_hp_space_as_transformers_users_write_it() -> None:
     seen = []
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         seen.append(dict(trial.params))
         return trial.params["learning_rate"] * trial.params["per_device_train_batch_size"]
 
@@ -55,7 +55,7 @@ def test_native_optuna_space_refused_by_another_backend() -> None:
 
 
 def test_define_by_run_with_conditional_parameters() -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         kind = trial.suggest_categorical("kind", ["linear", "tree"])
         if kind == "linear":
             return trial.suggest_float("alpha", 1e-4, 1.0, log=True)
@@ -138,7 +138,7 @@ def test_a_sampler_the_user_passes_keeps_its_own_seed(space, square) -> None:
 
 
 def test_user_attrs_reach_the_ledger_and_the_optuna_trial() -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         trial.set_user_attr("note", f"trial {trial.number}")
         return trial.suggest_float("x", 0, 1)
 

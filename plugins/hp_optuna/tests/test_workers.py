@@ -109,7 +109,7 @@ def test_n_jobs_runs_trials_in_parallel_threads() -> None:
     barrier = threading.Barrier(2, timeout=60)
     threads = set()
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         threads.add(threading.get_ident())
         if trial.number < 2:
             barrier.wait()  # passes only when two trials run at the same time

@@ -33,7 +33,7 @@ def main() -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     ran: list[int] = []
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         ran.append(trial.number)
         if trial.number == args.hang_at:
             Path(args.marker).write_text(str(trial.number))

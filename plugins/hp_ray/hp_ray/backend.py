@@ -33,7 +33,7 @@ from hpcore.errors import InvalidArgument
 from hpcore.hookspecs import hookimpl
 from hpcore.journal import Journal
 from hpcore.objective import Direction
-from hpcore.study import Study, Trial
+from hpcore.study import Study, FrozenTrial
 
 from hp_ray.worker import METRIC
 
@@ -120,7 +120,7 @@ class RayBackend(Backend):
         return True
 
     @hookimpl
-    def hpcore_load_trials(self, study: Study) -> list[Trial] | None:
+    def hpcore_load_trials(self, study: Study) -> list[FrozenTrial] | None:
         """Open the run journal: resuming, its trials (with `journal=`'s) are the ledger's; else it starts over."""
         from ray.tune import Tuner
 

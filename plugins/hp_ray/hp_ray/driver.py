@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from hpcore.journal import Journal
-from hpcore.study import Study, Trial, TrialState
+from hpcore.study import Study, FrozenTrial, TrialState
 from hpcore.trial import INTERRUPTED
 from ray.tune import Callback, Stopper
 
@@ -155,7 +155,7 @@ class Driver(Callback):
     def on_trial_complete(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
         result = trial.last_result or {}
         if RECORD in result:
-            record = Trial.from_json(json.loads(result[RECORD]))
+            record = FrozenTrial.from_json(json.loads(result[RECORD]))
             if RERAISE in result and self.error is None:
                 self.error = pickle.loads(result[RERAISE])
             self._record(trial, record)
@@ -177,9 +177,9 @@ class Driver(Callback):
         handle.params.update(params_of(trial.config, self.space))
         return handle
 
-    def _ended(self, trial: Any, state: TrialState, error: str | None) -> Trial:
+    def _ended(self, trial: Any, state: TrialState, error: str | None) -> FrozenTrial:
         started = self._started.get(trial.trial_id)
-        return Trial(
+        return FrozenTrial(
             number=self._number(trial),
             params=params_of(trial.config, self.space),
             state=state,
@@ -189,7 +189,7 @@ class Driver(Callback):
             user_attrs={"ray_trial_id": trial.trial_id},
         )
 
-    def _record(self, trial: Any, record: Trial) -> None:
+    def _record(self, trial: Any, record: FrozenTrial) -> None:
         if trial.trial_id in self._done:
             return
         self._done.add(trial.trial_id)

@@ -23,8 +23,8 @@ from typing import Any
 from hpcore.errors import UnknownParameter
 from hpcore.objective import ComputeObjective
 from hpcore.space import Param
-from hpcore.study import Trial
-from hpcore.trial import TrialHandle, execute_trial
+from hpcore.study import FrozenTrial
+from hpcore.trial import Trial, execute_trial
 
 from hp_ray.space import from_config, params_of
 
@@ -57,7 +57,7 @@ def number_of(name: str) -> int | None:
 class Payload:
     """Everything a worker needs to run trials; sent once through Ray's object store."""
 
-    objective: Callable[[TrialHandle], Any]
+    objective: Callable[[Trial], Any]
     space: Any
     n_objectives: int
     compute_objective: ComputeObjective | None
@@ -65,7 +65,7 @@ class Payload:
     finished: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
-class RayHandle(TrialHandle):
+class RayHandle(Trial):
     """A trial whose params Tune sampled up front; other names are refused."""
 
     def __init__(self, number: int, config: Mapping[str, Any], space: Any) -> None:
@@ -95,7 +95,7 @@ def run(config: dict[str, Any], payload: Payload) -> None:
     metrics = metric_names(payload.n_objectives)
     reporter: Reporter | None = None
     if number in payload.finished:  # a resumed run: this trial ended before the driver was killed
-        trial, reraise = Trial.from_json(payload.finished[number]), None
+        trial, reraise = FrozenTrial.from_json(payload.finished[number]), None
     else:
         handle = RayHandle(number, config, payload.space)
         if payload.n_objectives == 1:
@@ -129,7 +129,7 @@ class Reporter:
         self.metric = metric
         self.stopped = False
 
-    def __call__(self, handle: TrialHandle, value: float, step: int) -> bool:
+    def __call__(self, handle: Trial, value: float, step: int) -> bool:
         from ray import tune
 
         if not self.stopped:

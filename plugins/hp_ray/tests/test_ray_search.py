@@ -22,7 +22,7 @@ TRANSFORMERS_SPACE = {
 }
 
 
-def lr_objective(trial: hpcore.TrialHandle) -> dict[str, float]:
+def lr_objective(trial: hpcore.Trial) -> dict[str, float]:
     lr = trial.params["learning_rate"]
     return {"eval_loss": abs(lr - 3e-5) * 1e4 + trial.params["per_device_train_batch_size"] / 1000, "epoch": 1.0}
 
@@ -59,7 +59,7 @@ def test_space_function_called_with_none_and_grid_search(storage: str) -> None:
 
 
 def test_a_trial_that_raises_is_failed_and_the_search_goes_on(storage: str) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         if trial.number % 3 == 1:
             raise RuntimeError(f"trial {trial.number} broke")
         return float(trial.params["x"])
@@ -113,7 +113,7 @@ def test_a_scheduler_with_several_objectives_is_refused_before_anything_starts(s
     assert not Path(storage).exists()
 
 
-def learning_curve(trial: hpcore.TrialHandle) -> float:
+def learning_curve(trial: hpcore.Trial) -> float:
     """Trial k reports k + 1/(step+1): later trials are worse at every step."""
     for step in range(8):
         trial.report(trial.number + 1 / (step + 1), step)
@@ -174,7 +174,7 @@ def test_unknown_options_and_foreign_metrics_are_refused(storage: str) -> None:
 
 
 def test_a_name_outside_the_sampled_space_ends_the_search(storage: str) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         return trial.suggest_float("y", 0, 1)
 
     with pytest.raises(UnknownParameter, match="'y' is not in the space"):
@@ -182,7 +182,7 @@ def test_a_name_outside_the_sampled_space_ends_the_search(storage: str) -> None:
 
 
 def test_an_error_catch_does_not_cover_ends_the_search_on_the_driver(storage: str) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         raise LookupError("not covered")
 
     with pytest.raises(LookupError, match="not covered"):
@@ -194,7 +194,7 @@ def test_an_error_catch_does_not_cover_ends_the_search_on_the_driver(storage: st
 def test_an_objective_that_cannot_be_shipped_names_what_failed(storage: str) -> None:
     lock = threading.Lock()
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         with lock:
             return trial.params["x"]
 
@@ -225,7 +225,7 @@ def _rebuild(log: str, size: int) -> Big:
 def test_large_objects_travel_once_through_the_object_store(storage: str, tmp_path: Path) -> None:
     big = Big(tmp_path / "pickles.log")
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         return len(big.data) * trial.params["x"]
 
     result = hpcore.search(objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=6, storage_path=storage)
@@ -234,7 +234,7 @@ def test_large_objects_travel_once_through_the_object_store(storage: str, tmp_pa
 
 
 def test_a_retried_trial_is_one_trial_in_the_ledger(storage: str, tmp_path: Path) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         marker = tmp_path / f"crashed-{trial.number}"
         if trial.number == 1 and not marker.exists():
             marker.touch()
@@ -251,7 +251,7 @@ def test_a_retried_trial_is_one_trial_in_the_ledger(storage: str, tmp_path: Path
 
 
 def test_a_trial_ray_gives_up_on_is_failed_with_rays_error(storage: str) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         if trial.number == 0:
             os._exit(1)
         return float(trial.number)
@@ -264,7 +264,7 @@ def test_a_trial_ray_gives_up_on_is_failed_with_rays_error(storage: str) -> None
 
 
 def test_timeout_stops_starting_trials_and_running_ones_finish(storage: str) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         import time
 
         time.sleep(1.0)
@@ -285,7 +285,7 @@ def test_timeout_stops_starting_trials_and_running_ones_finish(storage: str) -> 
 def test_a_run_its_timeout_stopped_resumes_up_to_its_total(storage: str, tmp_path: Path, space, n_trials) -> None:
     log = tmp_path / "runs.log"
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         import time
 
         with log.open("a") as f:
@@ -309,7 +309,7 @@ def test_a_run_its_timeout_stopped_resumes_up_to_its_total(storage: str, tmp_pat
 
 
 def test_a_run_an_uncovered_error_ended_resumes_without_running_that_trial_again(storage: str) -> None:
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         if trial.number == 1:
             raise LookupError("not covered")  # raised again, it would end the resumed search too
         return trial.params["x"]
@@ -336,7 +336,7 @@ def test_same_seed_same_configs_and_n_jobs_caps_concurrency(storage: str) -> Non
 def test_a_seeded_search_keeps_the_concurrency_cap(storage: str, tmp_path: Path) -> None:
     log = tmp_path / "runs.log"
 
-    def objective(trial: hpcore.TrialHandle) -> float:
+    def objective(trial: hpcore.Trial) -> float:
         import time
 
         with log.open("a") as f:
