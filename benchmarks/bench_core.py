@@ -14,9 +14,8 @@ import sys
 import time
 
 import hpcore
-from hpcore.objective import Direction
+from hpcore import Direction, FrozenTrial, TrialState
 from hpcore.selection import select_best
-from hpcore.study import FrozenTrial, TrialState
 
 SPACE = {
     "x": hpcore.Float(-5, 5),

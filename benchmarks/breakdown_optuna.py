@@ -22,8 +22,8 @@ from bench_optuna import SPACE, hpcore_objective, raw_objective
 from hp_optuna.handle import OptunaHandle, space_distributions
 
 import hpcore
+from hpcore import execute_trial
 from hpcore.space import NeutralSpace
-from hpcore.trial import execute_trial
 
 N_TRIALS = 2000
 NEUTRAL = NeutralSpace(SPACE)

@@ -11,27 +11,45 @@ TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would doub
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
+_EXPORTS = {  # every public name, from the one module that defines it
     "search": "hpcore.driver",
     "Float": "hpcore.space",
     "Int": "hpcore.space",
     "Categorical": "hpcore.space",
+    "Param": "hpcore.space",
+    "Trial": "hpcore.trial",
+    "EXHAUSTED": "hpcore.trial",
+    "Exhausted": "hpcore.trial",
+    "execute_trial": "hpcore.execute",
+    "INTERRUPTED": "hpcore.execute",
     "FrozenTrial": "hpcore.records",
     "TrialState": "hpcore.records",
-    "Study": "hpcore.study",
-    "SearchResult": "hpcore.study",
     "BestRun": "hpcore.records",
-    "Trial": "hpcore.trial",
+    "Study": "hpcore.study",
+    "Settings": "hpcore.settings",
+    "Ledger": "hpcore.ledger",
+    "Budget": "hpcore.budget",
+    "TrialRunner": "hpcore.runner",
+    "SearchResult": "hpcore.result",
+    "Journal": "hpcore.journal",
+    "Direction": "hpcore.objective",
+    "default_compute_objective": "hpcore.objective",
     "Backend": "hpcore.backend",
     "Capabilities": "hpcore.backend",
+    "is_neutral": "hpcore.space",
+    "space_form": "hpcore.space",
+    "all_finite": "hpcore.objective",
+    "ComputeObjective": "hpcore.objective",
+    "read_journal": "hpcore.journal",
     "hookimpl": "hpcore.hookspecs",
     "list_backends": "hpcore.plugins",
     "register_backend": "hpcore.plugins",
     "plugin_errors": "hpcore.plugins",
-    "default_compute_objective": "hpcore.objective",
     "HpcoreError": "hpcore.errors",
     "InvalidDirection": "hpcore.errors",
     "InvalidSpace": "hpcore.errors",
+    "DefineByRunUnsupported": "hpcore.errors",
+    "UnknownParameter": "hpcore.errors",
     "InvalidArgument": "hpcore.errors",
     "ObjectiveValueError": "hpcore.errors",
     "ValueCountMismatch": "hpcore.errors",
@@ -62,9 +80,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from hpcore.backend import Backend, Capabilities
+    from hpcore.budget import Budget
+    from hpcore.driver import search
     from hpcore.errors import (
         BackendNotFound,
         BackendNotInstalled,
+        DefineByRunUnsupported,
         DuplicateBackend,
         HpcoreError,
         InvalidArgument,
@@ -75,13 +96,19 @@ if TYPE_CHECKING:
         NoCompletedTrials,
         ObjectiveValueError,
         TrialPruned,
+        UnknownParameter,
         ValueCountMismatch,
     )
+    from hpcore.execute import INTERRUPTED, execute_trial
     from hpcore.hookspecs import hookimpl
-    from hpcore.objective import default_compute_objective
+    from hpcore.journal import Journal, read_journal
+    from hpcore.ledger import Ledger
+    from hpcore.objective import ComputeObjective, Direction, all_finite, default_compute_objective
     from hpcore.plugins import list_backends, plugin_errors, register_backend
-    from hpcore.driver import search
-    from hpcore.space import Categorical, Float, Int
     from hpcore.records import BestRun, FrozenTrial, TrialState
-    from hpcore.study import SearchResult, Study
-    from hpcore.trial import Trial
+    from hpcore.result import SearchResult
+    from hpcore.runner import TrialRunner
+    from hpcore.settings import Settings
+    from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
+    from hpcore.study import Study
+    from hpcore.trial import EXHAUSTED, Exhausted, Trial

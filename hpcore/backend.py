@@ -2,7 +2,7 @@
 
 Subclass `Backend`, decorate its hook methods with `hpcore.hookimpl`, and register an
 instance from your plugin's `hpcore_register_backends`. Per-search state belongs in
-`study.engine`, never on the backend object, which every search shares.
+`study.backend_state`, never on the backend object, which every search shares.
 """
 
 from __future__ import annotations
@@ -34,10 +34,11 @@ class Capabilities:
 
 
 class Backend:
-    """Base class of backends. `engine` names the distribution the backend drives, if any."""
+    """Base class of backends. `engine` names the distribution of the engine it drives, if any."""
 
     name: str = ""
     capabilities: Capabilities = Capabilities()
+    options: frozenset[str] = frozenset()  # the keyword options it takes; the core refuses others
     engine: str | None = None
     extra: str | None = None  # the hpcore extra that installs this backend, e.g. "optuna"
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hpcore.errors import HpcoreError, NoCompletedTrials
-from hpcore.study import SearchResult
+from hpcore.result import SearchResult
 
 
 def print_backends(console: Console) -> None:

@@ -1,22 +1,37 @@
-"""`hpcore.search()`: check the arguments, build a Study and its relay, drive it through the backend's hooks.
+"""`hpcore.search()`: check the arguments, build the search's study and relay, and drive its hooks.
 
-The module is not named `search`, so that `hpcore.search` is always the function."""
+The module is not named `search`, so that `hpcore.search` is always the function.
+
+Order (docs/architecture.md): check every argument and the backend's capabilities and
+options → `hpcore_prepare` → open the journal → `hpcore_load_trials`, merged with the
+journal → `hpcore_optimize` → `hpcore_select_best`, once → the result. Nothing is written
+to a journal before every check has passed.
+"""
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from hpcore.backend import Backend
-from hpcore.errors import DefineByRunUnsupported, InvalidArgument
+from hpcore.errors import DefineByRunUnsupported, InvalidArgument, NoCompletedTrials
 from hpcore.journal import Journal
 from hpcore.objective import ComputeObjective, parse_directions
-from hpcore.plugins import get_registry
-from hpcore.relay import Relay
+from hpcore.observers import Observers
+from hpcore.plugins import Registry, get_registry
+from hpcore.relay import build_relay
+from hpcore.result import SearchResult
+from hpcore.runner import TrialRunner
+from hpcore.settings import Settings
 from hpcore.space import space_form, validate_space
-from hpcore.study import SearchResult, Study
+from hpcore.study import Study
+
+MAX_SEED = 2**32 - 1  # the largest seed every engine takes (numpy's)
+PRUNING_OPTIONS = frozenset({"pruner", "scheduler", "early_terminate"})
 
 
 def search(
@@ -43,9 +58,10 @@ def search(
     native form, or None when the objective calls `trial.suggest_*` itself.
     `journal` appends each finished trial to a JSON-lines file and resumes from it.
     `observers` are plugin objects implementing the observer hooks for this search.
+    On Ctrl-C the finished trials are kept: the KeyboardInterrupt raised carries them
+    as `hpcore_result`, a SearchResult.
     """
-    if not callable(objective):
-        raise InvalidArgument(f"objective must be a function of the trial, got {objective!r}.")
+    _check_objective(objective)
     directions = parse_directions(direction)
     _check_count("n_trials", n_trials)
     if max_trials is not None:
@@ -53,19 +69,20 @@ def search(
     n_jobs = _check_n_jobs(n_jobs)
     if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0 and not math.isnan(timeout)):
         raise InvalidArgument(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise InvalidArgument(f"seed must be an int or None, got {seed!r}.")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED):
+        raise InvalidArgument(f"seed must be an int from 0 to 2**32 - 1, or None, got {seed!r}.")
     catch = _check_catch(catch)
     if compute_objective is not None and not callable(compute_objective):
         raise InvalidArgument(f"compute_objective must be a function of the metrics dict, got {compute_objective!r}.")
 
     registry = get_registry()
     chosen = _choose_backend(backend, registry)
+    _check_options(chosen, backend_options, registry)
     caps = chosen.capabilities
     if len(directions) > 1 and not caps.multi_objective:
         raise InvalidArgument(
-            f"backend {chosen.name!r} cannot search {len(directions)} objectives: "
-            "use one direction, or a backend with multi-objective support (optuna, random)."
+            f"backend {chosen.name!r} cannot search {len(directions)} objectives: use one direction, "
+            f"or a backend with multi-objective support ({_able(registry, 'multi_objective')})."
         )
     if n_jobs > 1 and not caps.parallel:
         raise InvalidArgument(f"backend {chosen.name!r} runs one trial at a time: use n_jobs=1.")
@@ -73,16 +90,15 @@ def search(
         if not caps.define_by_run:
             raise DefineByRunUnsupported(
                 f"backend {chosen.name!r} must know the whole space up front: pass space=, "
-                "or use a backend that samples define-by-run (optuna, random)."
+                f"or use a backend that samples define-by-run ({_able(registry, 'define_by_run')})."
             )
     elif space_form(space) not in caps.native_spaces:
         space = validate_space(space, chosen.name)
 
-    relay = Relay(chosen, observers=[*registry.plugin_modules(), *observers])
-    study = Study(
+    settings = Settings(
         objective=objective,
         space=space,
-        directions=directions,
+        directions=tuple(directions),
         backend=chosen.name,
         n_trials=n_trials,
         max_trials=max_trials,
@@ -92,28 +108,70 @@ def search(
         catch=catch,
         compute_objective=compute_objective,
         options=backend_options,
-        journal=Journal(journal, directions) if journal is not None else None,
-        hooks=relay,
     )
+    manager = build_relay(chosen, observers=[*registry.plugin_modules(), *observers])
+    hook = manager.hook
+    study = Study(settings, hook)
+    events = Observers(manager, chosen)
     try:
-        relay.call("hpcore_prepare", study=study)
-        study.load(relay.call("hpcore_load_trials", study=study) or [])
-        relay.call("hpcore_optimize", study=study, run_trial=study.run_trial)
+        hook.hpcore_prepare(study=study)
+        if journal is not None:
+            study.ledger.use_journal(Journal(journal, directions))
+        study.ledger.load(hook.hpcore_load_trials(study=study) or ())
+        hook.hpcore_optimize(study=study, runner=TrialRunner(study, events))
+    except KeyboardInterrupt as interrupt:
+        interrupt.hpcore_result = SearchResult(study.ledger.trials, directions, chosen.name, native=study.native)  # type: ignore[attr-defined]
+        raise
     finally:
-        if study.journal is not None:
-            study.journal.close()
-    result = SearchResult(
-        study.trials,
-        directions,
-        chosen.name,
-        engine=study.engine,
-        selector=lambda trials: relay.call("hpcore_select_best", study=study, trials=trials),
-    )
-    relay.broadcast("hpcore_search_finished", study=study, result=result)
+        study.ledger.close()
+    trials = study.ledger.trials
+    try:
+        best = hook.hpcore_select_best(study=study, trials=trials)
+    except NoCompletedTrials:
+        best = []
+    result = SearchResult(trials, directions, chosen.name, best=best, native=study.native)
+    events.search_finished(study, result)
     return result
 
 
-def _choose_backend(backend: str | Backend | None, registry: Any) -> Backend:
+def _check_objective(objective: Any) -> None:
+    if not callable(objective):
+        raise InvalidArgument(f"objective must be a function of the trial, got {objective!r}.")
+    try:
+        signature = inspect.signature(objective)
+    except (TypeError, ValueError):  # a callable Python cannot describe: let the first trial tell
+        return
+    try:
+        signature.bind(None)
+    except TypeError:
+        raise InvalidArgument(
+            f"objective {getattr(objective, '__name__', objective)!r} must take the trial as its one "
+            f"argument, as in `def objective(trial): ...`; its signature is {signature}."
+        ) from None
+
+
+def _check_options(backend: Backend, options: dict[str, Any], registry: Registry) -> None:
+    """Refuse an option the backend does not declare, naming what it takes."""
+    unknown = sorted(set(options) - backend.options)
+    if not unknown:
+        return
+    name = unknown[0]
+    if name in PRUNING_OPTIONS and not backend.capabilities.pruning:
+        raise InvalidArgument(
+            f"backend {backend.name!r} cannot prune trials, so it takes no {name}=: drop it, "
+            f"or use a backend that prunes ({_able(registry, 'pruning')})."
+        )
+    close = difflib.get_close_matches(name, [*backend.options, *inspect.signature(search).parameters], n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    takes = ", ".join(sorted(backend.options)) or "none"
+    raise InvalidArgument(f"backend {backend.name!r} has no option {name!r}; the options it takes: {takes}.{hint}")
+
+
+def _able(registry: Registry, capability: str) -> str:
+    return ", ".join(name for name, b in sorted(registry.backends.items()) if getattr(b.capabilities, capability))
+
+
+def _choose_backend(backend: str | Backend | None, registry: Registry) -> Backend:
     if backend is None:
         return registry.default()
     if isinstance(backend, Backend):

@@ -2,13 +2,16 @@
 
 Plugin modules (found through the ``hpcore`` entry-point group) implement
 ``hpcore_register_backends`` and, if they like, the observer and selection hooks.
-Backend hooks (``hpcore_prepare`` … ``hpcore_load_trials``) are methods of the
-backend objects a plugin registers: for each search the core builds a relay
-holding exactly the chosen backend, the core's defaults (``trylast``) and the
-observers, so a ``firstresult`` hook is answered by the chosen backend.
+Backend hooks (``hpcore_prepare`` … ``hpcore_load_trials``) are methods of the backend
+objects a plugin registers: for each search the core builds a relay holding exactly the
+chosen backend, the core's defaults and loop (``trylast``) and the observers, so a
+``firstresult`` hook is answered by the chosen backend.
 
-Implementations may accept a subset of a hook's arguments. Arguments are added,
-never reordered.
+Implementations may accept a subset of a hook's arguments. Arguments are added, never
+reordered. With ``n_jobs > 1`` the core's loop (and Optuna's) runs trials in threads:
+``hpcore_ask``, ``hpcore_should_prune``, ``hpcore_tell`` and the observer hooks
+``hpcore_trial_started``, ``hpcore_trial_reported`` and ``hpcore_trial_finished`` are then
+called concurrently and must be thread-safe. The others are called from one thread.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ import pluggy
 
 if TYPE_CHECKING:
     from hpcore.backend import Backend
-    from hpcore.study import SearchResult, Study, FrozenTrial
+    from hpcore.records import FrozenTrial
+    from hpcore.result import SearchResult
+    from hpcore.runner import TrialRunner
+    from hpcore.study import Study
     from hpcore.trial import Exhausted, Trial
 
 PROJECT = "hpcore"
@@ -41,29 +47,30 @@ def hpcore_register_backends(register: Callable[[Backend], None]) -> None:
 # -- sampling ---------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_prepare(study: Study) -> bool | None:
-    """Called once per search before any trial. Check ``study.space`` and ``study.options``,
-    then build the engine in ``study.engine``.
+    """Called once per search before any trial. Check ``study.settings.space`` and
+    ``study.settings.options``, then build the engine's state in ``study.backend_state``.
 
-    Must raise InvalidSpace for a space it cannot read and InvalidArgument for an
-    option it does not know. Return True.
+    The core has already refused options the backend does not declare. Raise InvalidSpace
+    for a space it cannot read (a parameter kind it does not know included) and
+    InvalidArgument for an option value it cannot use. Return True.
     """
 
 
 @hookspec(firstresult=True)
 def hpcore_ask(study: Study) -> Trial | Exhausted | None:
-    """Called by the core's loop for each trial it starts.
+    """Called by the core's loop for each trial it starts (concurrently under ``n_jobs > 1``).
 
-    Must return a Trial numbered by the engine (``study.next_number()`` where the
+    Must return a Trial numbered by the engine (``study.ledger.next_number()`` where the
     engine has no numbers) whose ``_sample`` answers ``suggest_*`` lazily, or
-    ``hpcore.trial.EXHAUSTED`` when a finite backend has nothing left. A backend that
-    samples up front answers from what it sampled and raises UnknownParameter for other names.
+    ``hpcore.EXHAUSTED`` when a finite backend has nothing left. A backend that samples up
+    front answers from what it sampled and raises UnknownParameter for other names.
     """
 
 
 # -- reporting --------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_should_prune(study: Study, trial: Trial, value: float, step: int) -> bool | None:
-    """Called for each ``trial.report(value, step)`` of a single-objective search.
+    """Called for each ``trial.report(value, step)`` of a single-objective search run in this process.
 
     Must return whether the backend's pruner or scheduler stops the trial. The core answers False.
     """
@@ -71,9 +78,10 @@ def hpcore_should_prune(study: Study, trial: Trial, value: float, step: int) -> 
 
 @hookspec(firstresult=True)
 def hpcore_tell(study: Study, trial: FrozenTrial) -> bool | None:
-    """Called by the core's loop after each trial ends (COMPLETE, PRUNED or FAILED).
+    """Called after each trial ends (COMPLETE, PRUNED or FAILED) and is in the ledger.
 
-    Record the trial in the engine; return True. Values are never negated here.
+    Record the trial in the engine; return True. Values are never negated here: a backend
+    whose engine only minimizes negates its own copy (see ``study.settings.directions``).
     """
 
 
@@ -94,29 +102,30 @@ def hpcore_trial_finished(study: Study, trial: FrozenTrial) -> None:
 
 @hookspec
 def hpcore_search_finished(study: Study, result: SearchResult) -> None:
-    """Observers: the search ended normally; ``result`` holds every trial."""
+    """Observers: the search ended normally; ``result`` holds every trial and the best."""
 
 
 # -- selection --------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_select_best(study: Study, trials: Sequence[FrozenTrial]) -> list[FrozenTrial] | None:
-    """The best trial(s) of ``trials``. The core's reference rules answer last (DESIGN §4.4).
+    """Called once, when the search ends: the best trial(s) of ``trials``, kept in the result.
 
-    Backends must not implement it; a selection plugin may (one run picked from a
-    Pareto front by a policy). Raise NoCompletedTrials when no trial completed.
+    The core's reference rules (docs/laws.md §4) answer last. Backends must not implement
+    it; a selection plugin may (one run picked from a Pareto front by a policy). Raise
+    NoCompletedTrials when no trial completed.
     """
 
 
 # -- driving ----------------------------------------------------------------------------
 @hookspec(firstresult=True)
-def hpcore_optimize(study: Study, run_trial: Callable[[Trial], FrozenTrial]) -> bool | None:
+def hpcore_optimize(study: Study, runner: TrialRunner) -> bool | None:
     """Run the trials of this call. The core's loop (ask → run → tell) answers last.
 
-    An engine that must own execution answers first and calls ``run_trial(handle)`` for
-    every trial, within ``study.trials_left()``, ``study.timeout`` and ``study.n_jobs``;
-    ``run_trial`` records the trial and re-raises interrupts and programming errors.
-    Engines that run trials in other processes call ``hpcore.trial.execute_trial`` there
-    and ``study.record(trial)`` here. Return True.
+    An engine that must own execution answers first, within ``study.budget``
+    (``trials_left()``, ``time_left()``) and ``study.settings.n_jobs``: it calls
+    ``runner.run(trial)`` for every trial it runs in this process, or, for trials run
+    elsewhere by ``hpcore.execute_trial``, ``runner.started``, ``runner.reported`` and
+    ``runner.record`` as they go. Return True.
     """
 
 
@@ -124,7 +133,10 @@ def hpcore_optimize(study: Study, run_trial: Callable[[Trial], FrozenTrial]) -> 
 @hookspec(firstresult=True)
 def hpcore_load_trials(study: Study) -> Sequence[FrozenTrial] | None:
     """Called once per search after ``hpcore_prepare``: the finished trials the engine already
-    holds (a resumed study, a shared storage, a restored run). The core answers with the journal's."""
+    holds (a resumed study, a shared storage, a restored run). Only return them: no side effects.
+
+    The core merges them with the journal's (docs/laws.md §8). The core answers no trials.
+    """
 
 
 __all__ = [name for name in dir() if name.startswith("hpcore_")] + ["hookimpl", "hookspec", "PROJECT"]

@@ -6,7 +6,8 @@ from typing import Any
 
 from hpcore.hookspecs import hookimpl
 from hpcore.objective import Direction
-from hpcore.study import Study, FrozenTrial, TrialState
+from hpcore.records import FrozenTrial, TrialState
+from hpcore.study import Study
 
 
 class RichProgress:
@@ -33,11 +34,11 @@ class RichProgress:
     @hookimpl
     def hpcore_trial_finished(self, study: Study, trial: FrozenTrial) -> None:
         if self._task is None:
-            self._task = self._progress.add_task(self._description, total=study.n_trials, best="")
+            self._task = self._progress.add_task(self._description, total=study.settings.n_trials, best="")
         best = ""
-        if trial.state is TrialState.COMPLETE and not study.is_multi_objective:
+        if trial.state is TrialState.COMPLETE and not study.settings.is_multi_objective:
             value = trial.values[0]
-            minimize = study.directions[0] is Direction.MINIMIZE
+            minimize = study.settings.directions[0] is Direction.MINIMIZE
             better = self._best is None or (value < self._best if minimize else value > self._best)
             if better:
                 self._best = value

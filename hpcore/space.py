@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from hpcore.errors import InvalidSpace
 
@@ -22,8 +22,29 @@ def _require_finite(name: str, value: float) -> None:
         raise InvalidSpace(f"{name} must be a finite number, got {value!r}.")
 
 
+class Param:
+    """A kind of parameter: its values (`contains`), its quantiles (`from_unit`) and, when finite, its size.
+
+    The core knows `Float`, `Int` and `Categorical`. Another kind subclasses `Param`: a backend
+    that samples through `from_unit` takes it; one that translates parameters into an engine's
+    own refuses a kind it does not know with InvalidSpace, before any trial.
+    """
+
+    @property
+    def n_points(self) -> int | None:
+        """How many values the parameter takes; None when they are not countable."""
+        return None
+
+    def from_unit(self, u: float) -> Any:
+        """The value at quantile `u` in [0, 1)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement from_unit")
+
+    def contains(self, value: Any) -> bool:
+        raise NotImplementedError(f"{type(self).__name__} does not implement contains")
+
+
 @dataclass(frozen=True)
-class Float:
+class Float(Param):
     """A float in [low, high]; `log=True` samples in log space; `step` makes it discrete."""
 
     low: float
@@ -76,7 +97,7 @@ class Float:
 
 
 @dataclass(frozen=True)
-class Int:
+class Int(Param):
     """An integer in [low, high] on a grid of `step`; `log=True` samples in log space (step 1 only)."""
 
     low: int
@@ -124,7 +145,7 @@ class Int:
 
 
 @dataclass(frozen=True)
-class Categorical:
+class Categorical(Param):
     """One of `choices`, returned as the very object given."""
 
     choices: tuple[Any, ...]
@@ -155,10 +176,6 @@ class Categorical:
         return False
 
 
-Param = Union[Float, Int, Categorical]
-PARAM_TYPES = (Float, Int, Categorical)
-
-
 def _same_choice(a: Any, b: Any) -> bool:
     """Equal and of the same type, so that 1, 1.0 and True stay distinct choices."""
     return type(a) is type(b) and a == b
@@ -182,7 +199,7 @@ def is_neutral(space: Any) -> bool:
     if type(space) is NeutralSpace:
         return True
     return isinstance(space, Mapping) and len(space) > 0 and all(
-        isinstance(p, PARAM_TYPES) for p in space.values()
+        isinstance(p, Param) for p in space.values()
     )
 
 
@@ -235,7 +252,7 @@ def validate_space(space: Any, backend: str) -> NeutralSpace:
     if form in _FORM_HINTS:
         raise InvalidSpace(f"backend {backend!r} cannot read this space; it is {_FORM_HINTS[form]}.")
     if isinstance(space, Mapping):
-        bad = [name for name, p in space.items() if not isinstance(p, PARAM_TYPES)]
+        bad = [name for name, p in space.items() if not isinstance(p, Param)]
         raise InvalidSpace(
             f"space parameter {bad[0]!r} is {space[bad[0]]!r}: use hpcore.Float, hpcore.Int or hpcore.Categorical."
         )

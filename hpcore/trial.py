@@ -1,33 +1,22 @@
-"""The running trial: the handle an objective receives, and `execute_trial`, which runs it by the core's rules.
+"""`Trial`: the running trial an objective receives, and `EXHAUSTED`, a finite backend's "nothing left".
 
-`execute_trial` needs no relay and no study, so an engine can run it anywhere,
-a Ray worker included, and tell its engine the trial it returns.
-
-Rules (DESIGN §4.3, §4.6, §4.9):
-- an exception `catch` covers, a NaN or an infinite value: FAILED with the reason kept;
-- a wrong number of values, a value that is not a number, an interrupt, or an
-  exception `catch` does not cover: FAILED, then re-raised by the caller;
-- `report(value, step)` records an intermediate value; with several objectives it never prunes;
-- a backend's sampled value must lie in the parameter's space.
+Rules (docs/laws.md §6, §9):
+- `suggest_*` follow Optuna's signatures; every sampled value must lie in its parameter's space;
+- within a trial a name has one parameter: asked again with the same one it returns the same
+  value, with another one it raises InvalidSpace naming both;
+- a name outside the search's space is sampled by a define-by-run backend and refused with
+  UnknownParameter by one that samples the whole space up front;
+- `report(value, step)` records an intermediate value; with several objectives it never prunes.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hpcore.errors import HpcoreError, InvalidSpace, TrialPruned
-from hpcore.objective import ComputeObjective, all_finite, to_values
-from hpcore.records import FrozenTrial, TrialState
+from hpcore.errors import InvalidSpace, TrialPruned
 from hpcore.space import Categorical, Float, Int, Param, is_neutral
-
-log = logging.getLogger("hpcore")
-
-INTERRUPTED = "interrupted (KeyboardInterrupt)"  # the error of a trial an interrupt ended
 
 
 class Exhausted:
@@ -41,13 +30,16 @@ EXHAUSTED = Exhausted()
 
 
 class Trial:
-    """What the objective receives. Backends subclass it and implement `_sample`.
+    """What the objective receives. Backends subclass it and implement `_sample` (and `_sample_native`).
 
-    `suggest_*` follow Optuna's signatures; a name already sampled returns the same value.
+    `prune_signals` are the exceptions that prune the trial when the objective raises them;
+    a backend adds its engine's own (Optuna's `TrialPruned`). `pruner` is set by whoever
+    runs the trial: it hears each report and answers whether to prune.
     """
 
     n_objectives = 1
-    pruner: Callable[[Trial, float, int], bool] | None = None  # set by whoever runs the trial
+    prune_signals: tuple[type[BaseException], ...] = (TrialPruned,)
+    pruner: Callable[[Trial, float, int], bool] | None = None
     _prune = False
 
     def __init__(self, number: int) -> None:
@@ -55,6 +47,7 @@ class Trial:
         self.params: dict[str, Any] = {}
         self.intermediate: dict[int, float] = {}
         self.user_attrs: dict[str, Any] = {}
+        self._asked: dict[str, Param] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(number={self.number}, params={self.params})"
@@ -70,12 +63,20 @@ class Trial:
 
     # -- sampling ------------------------------------------------------------------
     def suggest(self, name: str, param: Param) -> Any:
+        """The value of `name` in this trial, sampled from `param` the first time it is asked."""
         if name in self.params:
+            asked = self._asked.get(name)
+            if asked is not None and asked is not param and asked != param:
+                raise InvalidSpace(
+                    f"parameter {name!r} was already sampled from {asked} in this trial, and is now asked "
+                    f"from {param}: give each parameter one range, or use another name."
+                )
             return self.params[name]
         value = self._sample(name, param)
         if not param.contains(value):
             raise InvalidSpace(f"the backend sampled {name}={value!r}, outside {param}: report this to its authors.")
         self.params[name] = value
+        self._asked[name] = param
         return value
 
     def suggest_float(self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False) -> float:
@@ -135,55 +136,3 @@ def _named(name: str, kind: Callable[..., Param], *args: Any, **kwargs: Any) -> 
         return kind(*args, **kwargs)
     except InvalidSpace as exc:
         raise InvalidSpace(f"parameter {name!r}: {exc}") from None
-
-
-def execute_trial(
-    objective: Callable[[Trial], Any],
-    handle: Trial,
-    *,
-    space: Any,
-    n_objectives: int,
-    compute_objective: ComputeObjective | None,
-    catch: tuple[type[BaseException], ...],
-) -> tuple[FrozenTrial, BaseException | None]:
-    """Run one trial; return its record and the exception the caller must re-raise, if any."""
-    handle.n_objectives = n_objectives
-    started = time.perf_counter()
-    values: list[float] = []
-    error: str | None = None
-    reraise: BaseException | None = None
-    try:
-        if space is not None:
-            handle.sample_space(space)
-        values = to_values(objective(handle), n_objectives, compute_objective)
-        if all_finite(values):
-            state = TrialState.COMPLETE
-        else:
-            state, error, values = TrialState.FAILED, f"the objective returned {values}", []
-            log.warning("trial %d failed: %s", handle.number, error)
-    except TrialPruned:
-        state = TrialState.PRUNED
-    except HpcoreError as exc:
-        state, error, reraise = TrialState.FAILED, _describe(exc), exc
-    except catch as exc:
-        state, error = TrialState.FAILED, _describe(exc)
-        log.warning("trial %d failed: %s\n%s", handle.number, error, traceback.format_exc())
-    except KeyboardInterrupt as exc:
-        state, error, reraise = TrialState.FAILED, INTERRUPTED, exc
-    except BaseException as exc:
-        state, error, reraise = TrialState.FAILED, _describe(exc), exc
-    trial = FrozenTrial(  # the record takes the handle's dicts: the handle is spent
-        number=handle.number,
-        params=handle.params,
-        state=state,
-        values=values,
-        intermediate=handle.intermediate,
-        error=error,
-        duration=time.perf_counter() - started,
-        user_attrs=handle.user_attrs,
-    )
-    return trial, reraise
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"

@@ -13,7 +13,7 @@ import pytest
 import hpcore
 from hpcore.errors import JournalMismatch
 from hpcore.journal import read_journal
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 SPACE = {"x": hpcore.Float(0, 1)}
 

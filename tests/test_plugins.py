@@ -66,7 +66,7 @@ def test_a_plugin_module_with_observer_hooks_observes_every_search(site):
 
         @hpcore.hookimpl
         def hpcore_trial_finished(study, trial):
-            finished.append((study.backend, trial.number))
+            finished.append((study.settings.backend, trial.number))
         """,
     )
     hpcore.search(lambda t: t.params["x"], {"x": hpcore.Float(0, 1)}, backend="random", n_trials=3)

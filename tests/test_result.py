@@ -5,7 +5,7 @@ import math
 import pytest
 
 import hpcore
-from hpcore.study import SearchResult, FrozenTrial, TrialState
+from hpcore import SearchResult, FrozenTrial, TrialState
 
 
 def test_best_run_has_transformers_field_order():

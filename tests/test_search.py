@@ -21,7 +21,7 @@ from hpcore.errors import (
     ValueCountMismatch,
 )
 from hpcore.plugins import get_registry
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 SPACE = {"x": hpcore.Float(-1, 1), "c": hpcore.Categorical(["a", "b"])}
 
@@ -312,7 +312,7 @@ def test_a_selection_plugin_may_pick_from_the_front():
         def hpcore_select_best(self, study, trials):
             from hpcore.selection import select_best
 
-            return select_best(trials, study.directions)[-1:]
+            return select_best(trials, study.settings.directions)[-1:]
 
     result = hpcore.search(
         lambda t: (t.params["x"], -t.params["x"]), SPACE, direction=["min", "min"], backend="random",

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hpcore.errors import NoCompletedTrials
 from hpcore.objective import Direction
 from hpcore.selection import dominates, select_best
-from hpcore.study import FrozenTrial, TrialState
+from hpcore import FrozenTrial, TrialState
 
 STATES = st.sampled_from([TrialState.COMPLETE, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAILED])
 

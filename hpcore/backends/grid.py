@@ -17,7 +17,7 @@ from typing import Any
 from hpcore.backend import Backend, Capabilities
 from hpcore.errors import InvalidSpace, UnknownParameter
 from hpcore.hookspecs import hookimpl
-from hpcore.space import Categorical, Int, Param
+from hpcore.space import Categorical, Float, Int, Param
 from hpcore.study import Study
 from hpcore.trial import EXHAUSTED, Exhausted, Trial
 
@@ -28,6 +28,11 @@ def axis(name: str, param: Param) -> list[Any]:
         return list(param.choices)
     if isinstance(param, Int):
         return list(range(param.low, param.high + 1, param.step))
+    if not isinstance(param, Float):
+        raise InvalidSpace(
+            f"parameter {name!r} is a {type(param).__name__}, which the grid backend cannot enumerate: "
+            "use Float, Int or Categorical."
+        )
     if param.step is None:
         raise InvalidSpace(
             f"parameter {name!r} is a Float without step, which a grid cannot enumerate: "
@@ -74,7 +79,7 @@ class GridState:
         with self.lock:
             if not self.synced:
                 self.synced = True
-                for trial in study.trials:
+                for trial in study.ledger.trials:
                     index = self.index_of(trial.params)
                     if index is not None:
                         self.visited.add(index)
@@ -104,12 +109,12 @@ class GridBackend(Backend):
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:
-        study.engine = GridState(study.space, study.seed)
+        study.backend_state = GridState(study.settings.space, study.settings.seed)
         return True
 
     @hookimpl
     def hpcore_ask(self, study: Study) -> GridHandle | Exhausted:
-        point = study.engine.next_point(study)
+        point = study.backend_state.next_point(study)
         if point is None:
             return EXHAUSTED
-        return GridHandle(study.next_number(), point)
+        return GridHandle(study.ledger.next_number(), point)

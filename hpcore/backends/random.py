@@ -1,4 +1,7 @@
-"""The `random` backend: independent uniform sampling, seedable, define-by-run, the embedded default."""
+"""The `random` backend: independent uniform sampling, seedable, define-by-run, the embedded default.
+
+It samples any parameter kind through `Param.from_unit`, so a kind the core does not know is sampled too.
+"""
 
 from __future__ import annotations
 
@@ -29,9 +32,9 @@ class RandomBackend(Backend):
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:
-        study.engine = random.Random(study.seed)
+        study.backend_state = random.Random(study.settings.seed)
         return True
 
     @hookimpl
     def hpcore_ask(self, study: Study) -> RandomHandle:
-        return RandomHandle(study.next_number(), study.engine)
+        return RandomHandle(study.ledger.next_number(), study.backend_state)

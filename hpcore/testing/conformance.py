@@ -39,7 +39,8 @@ from hpcore.objective import Direction, parse_directions
 from hpcore.plugins import get_registry
 from hpcore.selection import dominates, select_best
 from hpcore.space import Categorical, Param
-from hpcore.study import SearchResult, TrialState
+from hpcore.records import TrialState
+from hpcore.result import SearchResult
 from hpcore.testing import strategies as hs
 from hpcore.trial import Trial
 

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import hpcore
-from hpcore.space import Param
+from hpcore import Param
 
 PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53)
 
@@ -53,12 +53,12 @@ class HaltonBackend(hpcore.Backend):
 
     @hpcore.hookimpl
     def hpcore_prepare(self, study: hpcore.Study) -> bool:
-        study.engine = HaltonState(study.seed)
+        study.backend_state = HaltonState(study.settings.seed)
         return True
 
     @hpcore.hookimpl
     def hpcore_ask(self, study: hpcore.Study) -> HaltonTrial:
-        return HaltonTrial(study.next_number(), study.engine)
+        return HaltonTrial(study.ledger.next_number(), study.backend_state)
 
 
 @hpcore.hookimpl

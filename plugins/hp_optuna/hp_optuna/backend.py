@@ -2,12 +2,12 @@
 
 Rules:
 - every trial runs inside ``study.optimize`` (heartbeats, callbacks, ``gc_after_trial``
-  and ``n_jobs`` threads are Optuna's), through the core's ``run_trial``, so the core's
+  and ``n_jobs`` threads are Optuna's), through the core's ``TrialRunner.run``, so the core's
   rules decide each trial's end; Optuna is then told the same end: COMPLETE with the
   values, PRUNED, or FAIL (NaN and infinite values included, which Optuna alone would keep);
-- trial numbers are Optuna's; the ledger starts from the finished trials the study
-  already holds and, after the run, takes in those other workers finished; a search
-  resumed from an hpcore ``journal=`` into an empty study replays the journal first;
+- trial numbers are Optuna's; ``hpcore_load_trials`` returns the finished trials the study
+  already holds, and after the run the ledger takes in those other workers finished; a
+  search resumed from an hpcore ``journal=`` into an empty study replays the journal first;
 - ``max_trials`` is the study's total: the run stops once the storage holds that many
   trials that are finished or running;
 - ``trial.report(value, step)`` goes to the Optuna trial, whose pruner decides;
@@ -18,26 +18,29 @@ Optuna is imported when a search starts, never when the plugin loads.
 
 from __future__ import annotations
 
-import functools
-import time
 import warnings
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore.backend import Backend, Capabilities
-from hpcore.errors import TrialPruned
-from hpcore.hookspecs import hookimpl
-from hpcore.study import Study, FrozenTrial, TrialState
-from hpcore.trial import Trial
+from hpcore import Backend, Capabilities, FrozenTrial, Study, Trial, TrialRunner, TrialState, hookimpl
 
 from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
 from hp_optuna.ledger import finished_trials
-from hp_optuna.options import build_study, check_options, run_options
+from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, run_options
 from hp_optuna.replay import replay
 
 if TYPE_CHECKING:
     import optuna
     from optuna.trial import FrozenTrial as OptunaFrozenTrial
+
+
+@dataclass(frozen=True)
+class OptunaSearch:
+    """One search's Optuna study and the distributions of its neutral space."""
+
+    optuna_study: optuna.Study
+    distributions: Distributions
 
 
 class _TrialFailed(Exception):
@@ -48,6 +51,7 @@ class OptunaBackend(Backend):
     name = "optuna"
     engine = "optuna"
     extra = "optuna"
+    options = frozenset(KNOWN_OPTIONS)
     capabilities = Capabilities(
         multi_objective=True,
         pruning=True,
@@ -61,24 +65,16 @@ class OptunaBackend(Backend):
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:
-        check_options(study.options)
-        run_options(study.options)
-        study.objective = _pruned_the_optuna_way(study.objective)
-        study.engine = build_study(study)
+        check_options(study.settings.options)
+        run_options(study.settings.options)
+        distributions = space_distributions(study.settings.space)  # refuses what Optuna cannot sample
+        study.native = build_study(study)
+        study.backend_state = OptunaSearch(study.native, distributions)
         return True
 
     @hookimpl
     def hpcore_load_trials(self, study: Study) -> Sequence[FrozenTrial]:
-        import optuna
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            optuna.storages.fail_stale_trials(study.engine)  # a killed worker's trial, where heartbeats tell
-        journal = study.journal.trials if study.journal is not None else []
-        if journal and not study.engine.get_trials(deepcopy=False):
-            replay(study.engine, journal, study.space)
-            return journal
-        return finished_trials(study.engine)
+        return finished_trials(study.native)
 
     @hookimpl
     def hpcore_should_prune(self, study: Study, trial: Trial, value: float, step: int) -> bool:
@@ -87,40 +83,43 @@ class OptunaBackend(Backend):
         return bool(optuna_trial.should_prune())
 
     @hookimpl
-    def hpcore_optimize(self, study: Study, run_trial: Callable[[Trial], FrozenTrial]) -> bool:
-        optuna_study: optuna.Study = study.engine
-        n_trials = study.trials_left()
-        timeout = None
-        if study.timeout is not None:
-            timeout = study.timeout - (time.monotonic() - study.started_at)
+    def hpcore_optimize(self, study: Study, runner: TrialRunner) -> bool:
+        import optuna
+
+        state: OptunaSearch = study.backend_state
+        optuna_study = state.optuna_study
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            optuna.storages.fail_stale_trials(optuna_study)  # a killed worker's trial, where heartbeats tell
+        if study.ledger.trials and not optuna_study.get_trials(deepcopy=False):
+            replay(optuna_study, study.ledger.trials, study.settings.space)  # a journal's trials, so the sampler learns
+        n_trials = study.budget.trials_left()
+        timeout = study.budget.time_left()
         if n_trials > 0 and (timeout is None or timeout > 0):
-            options = run_options(study.options)
+            options = run_options(study.settings.options)
             callbacks = list(options.callbacks)
-            if study.max_trials is not None:
-                callbacks.append(_StopAtTotal(study.max_trials))
+            if study.settings.max_trials is not None:
+                callbacks.append(_StopAtTotal(study.settings.max_trials))
             optuna_study.optimize(
-                _objective(run_trial, len(study.directions), space_distributions(study.space)),
+                _objective(runner, study.settings.n_objectives, state.distributions),
                 n_trials=n_trials,
                 timeout=timeout,
-                n_jobs=study.n_jobs,
+                n_jobs=study.settings.n_jobs,
                 catch=(_TrialFailed,),
                 callbacks=callbacks or None,
                 gc_after_trial=options.gc_after_trial,
                 show_progress_bar=options.show_progress_bar,
             )
-        known = {t.number for t in study.trials}
-        study.load(finished_trials(optuna_study, skip=known))
+        study.ledger.load(finished_trials(optuna_study))  # those other workers finished meanwhile
         return True
 
 
-def _objective(
-    run_trial: Callable[[Trial], FrozenTrial], n_objectives: int, distributions: Distributions
-) -> Callable[[optuna.Trial], Any]:
+def _objective(runner: TrialRunner, n_objectives: int, distributions: Distributions) -> Callable[[optuna.Trial], Any]:
     """The function ``study.optimize`` calls: the core runs the trial, Optuna is told its end."""
     import optuna
 
     def objective(optuna_trial: optuna.Trial) -> float | list[float]:
-        trial = run_trial(OptunaHandle(optuna_trial, distributions))
+        trial = runner.run(OptunaHandle(optuna_trial, distributions))
         if trial.state is TrialState.COMPLETE:
             return trial.values[0] if n_objectives == 1 else trial.values
         if trial.state is TrialState.PRUNED:
@@ -128,20 +127,6 @@ def _objective(
         raise _TrialFailed(trial.error)
 
     return objective
-
-
-def _pruned_the_optuna_way(objective: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The user's objective, with ``optuna.TrialPruned`` read as hpcore's prune signal."""
-    import optuna
-
-    @functools.wraps(objective)
-    def wrapped(trial: Any) -> Any:
-        try:
-            return objective(trial)
-        except optuna.TrialPruned as exc:
-            raise TrialPruned(*exc.args) from exc
-
-    return wrapped
 
 
 class _StopAtTotal:

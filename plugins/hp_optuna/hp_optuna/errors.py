@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hpcore.errors import InvalidArgument
+from hpcore import InvalidArgument
 
 
 class StorageUnavailable(InvalidArgument):

@@ -9,17 +9,17 @@ Rules:
   ``optuna.Trial._suggest``, the step every public ``suggest_*`` ends in;
 - a native space ``hp_space(trial)`` receives the ``optuna.Trial`` itself and must
   return the sampled values as a dict;
-- user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them.
+- user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them;
+- an ``optuna.TrialPruned`` raised by the objective prunes, as ``hpcore.TrialPruned`` does.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hpcore.errors import InvalidSpace
-from hpcore.space import Categorical, Int, Param, is_neutral
-from hpcore.trial import Trial
+from hpcore import Categorical, Float, Int, InvalidSpace, Param, Trial, TrialPruned, is_neutral
 
 if TYPE_CHECKING:
     import optuna
@@ -36,7 +36,11 @@ def distribution(param: Param) -> BaseDistribution:
         return CategoricalDistribution(param.choices)
     if isinstance(param, Int):
         return IntDistribution(param.low, param.high, log=param.log, step=param.step)
-    return FloatDistribution(param.low, param.high, log=param.log, step=param.step)
+    if isinstance(param, Float):
+        return FloatDistribution(param.low, param.high, log=param.log, step=param.step)
+    raise InvalidSpace(
+        f"the optuna backend does not know the parameter kind {type(param).__name__}: use Float, Int or Categorical."
+    )
 
 
 def space_distributions(space: Any) -> Distributions:
@@ -62,6 +66,7 @@ class OptunaHandle(Trial):
         super().__init__(optuna_trial.number)
         self.optuna_trial = optuna_trial
         self.distributions = distributions
+        self.prune_signals = _prune_signals()
 
     def _sample(self, name: str, param: Param) -> Any:
         known = self.distributions.get(name)
@@ -85,3 +90,11 @@ class OptunaHandle(Trial):
     def set_user_attr(self, key: str, value: Any) -> None:
         super().set_user_attr(key, value)
         self.optuna_trial.set_user_attr(key, value)
+
+
+@functools.cache
+def _prune_signals() -> tuple[type[BaseException], ...]:
+    """hpcore's and Optuna's ``TrialPruned``: an objective written for Optuna prunes as it does there."""
+    import optuna
+
+    return (TrialPruned, optuna.TrialPruned)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hpcore.objective import all_finite
-from hpcore.study import FrozenTrial, TrialState
+from hpcore import all_finite, FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     import optuna

@@ -20,8 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hpcore.errors import InvalidArgument
-from hpcore.study import Study
+from hpcore import InvalidArgument, Study
 
 from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch
 
@@ -76,21 +75,22 @@ def build_study(study: Study) -> optuna.Study:
     """The optuna.Study for this search: the one given, or one created or loaded from the options."""
     import optuna
 
-    options = study.options
-    directions = [d.value for d in study.directions]
+    settings = study.settings
+    options = settings.options
+    directions = [d.value for d in settings.directions]
     given = options.get("study")
     if given is not None:
         if not isinstance(given, optuna.Study):
             raise InvalidArgument(f"study must be an optuna.Study, got {type(given).__name__}.")
         _check_directions(given, directions, "the study you passed")
-        if study.seed is not None:
-            log.info("seed=%d is not used: the study you passed keeps its own sampler", study.seed)
+        if settings.seed is not None:
+            log.info("seed=%d is not used: the study you passed keeps its own sampler", settings.seed)
         return given
     sampler = options.get("sampler")
     if sampler is None:
-        sampler = optuna.samplers.TPESampler(seed=study.seed)
-    elif study.seed is not None:
-        log.info("seed=%d is not used: the sampler you passed keeps its own seed", study.seed)
+        sampler = optuna.samplers.TPESampler(seed=settings.seed)
+    elif settings.seed is not None:
+        log.info("seed=%d is not used: the sampler you passed keeps its own seed", settings.seed)
     storage = _storage(options)
     name = options.get("study_name")
     load_if_exists = bool(options.get("load_if_exists", True))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hpcore.backend import Backend
-from hpcore.hookspecs import hookimpl
+from hpcore import Backend, hookimpl
 
 from hp_optuna.backend import OptunaBackend
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore.study import FrozenTrial, TrialState
+from hpcore import FrozenTrial, TrialState
 
 from hp_optuna.handle import space_distributions
 

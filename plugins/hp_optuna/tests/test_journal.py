@@ -6,7 +6,7 @@ import optuna
 from optuna.trial import TrialState as OptunaState
 
 import hpcore
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 
 def test_journal_is_replayed_into_the_new_study(tmp_path, space, square) -> None:
@@ -21,7 +21,7 @@ def test_journal_is_replayed_into_the_new_study(tmp_path, space, square) -> None
     second = hpcore.search(square, space, backend="optuna", journal=path, n_trials=3, seed=0)
     assert [t.number for t in second.trials] == list(range(7))
     assert second.trials[:4] == first.trials  # the ledger keeps the journal's records, errors included
-    replayed = second.engine.trials[:4]
+    replayed = second.native.trials[:4]
     assert [t.params for t in replayed] == [t.params for t in first.trials]
     assert [t.state for t in replayed] == [OptunaState.COMPLETE, OptunaState.FAIL, OptunaState.COMPLETE, OptunaState.COMPLETE]
     assert second.trials[1].error == "ValueError: bad luck"
@@ -33,7 +33,7 @@ def test_define_by_run_params_stay_in_the_ledger(tmp_path) -> None:
     first = hpcore.search(objective, backend="optuna", journal=path, n_trials=2)
     second = hpcore.search(objective, backend="optuna", journal=path, n_trials=2)
     assert [t.params for t in second.trials[:2]] == [t.params for t in first.trials]
-    assert [t.params for t in second.engine.trials[:2]] == [{}, {}]  # Optuna has no distribution for them
+    assert [t.params for t in second.native.trials[:2]] == [{}, {}]  # Optuna has no distribution for them
     assert all(t.state is TrialState.COMPLETE for t in second.trials)
 
 

@@ -19,8 +19,8 @@ def journal(path) -> optuna.storages.JournalStorage:
 
 def test_result_engine_is_the_optuna_study(space, square) -> None:
     result = hpcore.search(square, space, backend="optuna", n_trials=3)
-    assert isinstance(result.engine, optuna.Study)
-    assert len(result.engine.trials) == 3
+    assert isinstance(result.native, optuna.Study)
+    assert len(result.native.trials) == 3
 
 
 def test_sqlite_url_storage_is_readable_by_other_optuna_tools(tmp_path, space, square) -> None:
@@ -40,8 +40,8 @@ def test_url_storage_gets_a_heartbeat_unless_turned_off(tmp_path, space, square)
     url = f"sqlite:///{tmp_path / 'hb.db'}"
     on = hpcore.search(square, space, backend="optuna", storage=url, n_trials=1)
     off = hpcore.search(square, space, backend="optuna", storage=url, n_trials=1, heartbeat_interval=None)
-    assert on.engine._storage.get_heartbeat_interval() == 60
-    assert off.engine._storage.get_heartbeat_interval() is None
+    assert on.native._storage.get_heartbeat_interval() == 60
+    assert off.native._storage.get_heartbeat_interval() is None
 
 
 def test_journal_file_storage_object(tmp_path, space, square) -> None:
@@ -93,7 +93,7 @@ def test_ready_study_with_enqueued_trial_and_user_attrs() -> None:
     study.set_user_attr("owner", "me")
     study.enqueue_trial({"x": 0.25})
     result = hpcore.search(lambda t: t.suggest_float("x", 0, 1), backend="optuna", direction="maximize", study=study, n_trials=3)
-    assert result.engine is study
+    assert result.native is study
     assert result.trials[0].params == {"x": 0.25}
     assert study.user_attrs == {"owner": "me"}
 

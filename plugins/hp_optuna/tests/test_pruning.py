@@ -7,7 +7,7 @@ import pytest
 from optuna.trial import TrialState as OptunaState
 
 import hpcore
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 def reporting(prune_with: type[BaseException]):
     def objective(trial: hpcore.Trial) -> float:
@@ -32,7 +32,7 @@ def test_pruner_decides_and_pruned_trials_keep_their_intermediate_values(prune_w
     assert by_x[0.1].state is TrialState.COMPLETE and by_x[0.1].intermediate == {0: 0.1, 1: 0.1 + 0.5, 2: 0.1 + 1.0}
     assert by_x[0.9].state is TrialState.PRUNED and by_x[0.9].intermediate == {0: 0.9, 1: 0.9 + 0.5, 2: 0.9 + 1.0}
     assert by_x[0.9].values == []
-    stored = {t.params["x"]: t for t in result.engine.trials}
+    stored = {t.params["x"]: t for t in result.native.trials}
     assert stored[0.9].state == OptunaState.PRUNED and stored[0.9].intermediate_values == by_x[0.9].intermediate
     assert stored[0.1].state == OptunaState.COMPLETE
     assert result.best_trial.params["x"] == 0.1

@@ -10,7 +10,7 @@ from optuna.trial import TrialState as OptunaState
 
 import hpcore
 from hpcore.selection import select_best
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 
 @pytest.mark.parametrize("direction, best_x", [("minimize", 0), ("maximize", 9), ("min", 0), ("max", 9)])
@@ -41,7 +41,7 @@ def test_non_finite_values_are_failed_here_and_in_optuna_and_never_best(bad: flo
     failed = {t.number for t in result.trials if t.state is TrialState.FAILED}
     assert failed == {t.number for t in result.trials if t.params["x"] % 2}
     assert all(t.values == [] and "returned" in t.error for t in result.trials if t.number in failed)
-    assert {t.number for t in result.engine.trials if t.state == OptunaState.FAIL} == failed
+    assert {t.number for t in result.native.trials if t.state == OptunaState.FAIL} == failed
     assert result.best_trial.params["x"] == 8
 
 
@@ -67,8 +67,8 @@ def test_several_objectives_give_the_core_pareto_front() -> None:
     directions = ["minimize", "maximize"]
     result = hpcore.search(objective, backend="optuna", direction=directions, n_trials=40, seed=3)
     front = result.best_trials
-    assert front == select_best(result.trials, [hpcore.study.Direction(d) for d in directions])
-    assert [t.number for t in front] == sorted(t.number for t in result.engine.best_trials)
+    assert front == select_best(result.trials, [hpcore.Direction(d) for d in directions])
+    assert [t.number for t in front] == sorted(t.number for t in result.native.best_trials)
     runs = result.best_runs()
     assert all(isinstance(r.objective, list) and len(r.objective) == 2 for r in runs)
     with pytest.raises(hpcore.MultipleObjectives):
@@ -89,7 +89,7 @@ def test_exceptions_in_catch_fail_the_trial_and_the_search_goes_on() -> None:
     result = hpcore.search(objective, backend="optuna", n_trials=3)
     assert [t.state for t in result.trials] == [TrialState.COMPLETE, TrialState.FAILED, TrialState.COMPLETE]
     assert result.trials[1].error == "ValueError: boom"
-    assert result.engine.trials[1].state == OptunaState.FAIL
+    assert result.native.trials[1].state == OptunaState.FAIL
 
 
 def test_exception_outside_catch_ends_the_search_with_the_trial_failed() -> None:

@@ -8,7 +8,7 @@ import optuna
 import pytest
 
 import hpcore
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 
 def hp_space(trial: optuna.Trial) -> dict:
@@ -31,7 +31,7 @@ def test_native_hp_space_as_transformers_users_write_it() -> None:
         assert trial.params == params
         assert 1e-6 <= params["learning_rate"] <= 1e-4
         assert params["per_device_train_batch_size"] in (16, 32, 64, 128)
-    stored = result.engine.trials
+    stored = result.native.trials
     assert [t.params for t in stored] == seen
 
 
@@ -62,7 +62,7 @@ def test_define_by_run_with_conditional_parameters() -> None:
         return float(trial.suggest_int("depth", 1, 6))
 
     result = hpcore.search(objective, backend="optuna", n_trials=12, seed=1)
-    for trial, frozen in zip(result.trials, result.engine.trials):
+    for trial, frozen in zip(result.trials, result.native.trials):
         assert trial.params == frozen.params
         assert set(trial.params) in ({"kind", "alpha"}, {"kind", "depth"})
 
@@ -115,7 +115,7 @@ def test_define_by_run_proposes_exactly_what_raw_optuna_proposes(make_sampler) -
     raw.optimize(objective, n_trials=20)
     result = hpcore.search(objective, backend="optuna", sampler=make_sampler(seed=3), n_trials=20)
     assert [t.params for t in result.trials] == [t.params for t in raw.trials]
-    assert [t.distributions for t in result.engine.trials] == [t.distributions for t in raw.trials]
+    assert [t.distributions for t in result.native.trials] == [t.distributions for t in raw.trials]
 
 
 def test_seed_seeds_the_sampler_hpcore_creates(space, square, raw_objective) -> None:
@@ -144,5 +144,5 @@ def test_user_attrs_reach_the_ledger_and_the_optuna_trial() -> None:
 
     result = hpcore.search(objective, backend="optuna", n_trials=3)
     assert [t.user_attrs for t in result.trials] == [{"note": f"trial {i}"} for i in range(3)]
-    assert [t.user_attrs for t in result.engine.trials] == [{"note": f"trial {i}"} for i in range(3)]
+    assert [t.user_attrs for t in result.native.trials] == [{"note": f"trial {i}"} for i in range(3)]
     assert all(t.state is TrialState.COMPLETE for t in result.trials)

@@ -13,7 +13,7 @@ import pytest
 from optuna.trial import TrialState as OptunaState
 
 import hpcore
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 WORKER = str(Path(__file__).with_name("worker.py"))
 pytestmark = pytest.mark.slow

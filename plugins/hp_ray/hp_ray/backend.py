@@ -28,12 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hpcore.backend import Backend, Capabilities
-from hpcore.errors import InvalidArgument
-from hpcore.hookspecs import hookimpl
+from hpcore import Backend, Capabilities, Direction, FrozenTrial, hookimpl, InvalidArgument, Study
 from hpcore.journal import Journal
-from hpcore.objective import Direction
-from hpcore.study import Study, FrozenTrial
 
 from hp_ray.worker import METRIC
 

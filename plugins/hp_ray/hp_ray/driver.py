@@ -32,8 +32,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from hpcore.journal import Journal
-from hpcore.study import Study, FrozenTrial, TrialState
-from hpcore.trial import INTERRUPTED
+from hpcore import FrozenTrial, INTERRUPTED, Study, TrialState
 from ray.tune import Callback, Stopper
 
 from hp_ray.space import params_of

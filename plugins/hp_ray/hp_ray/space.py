@@ -14,8 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from hpcore.errors import InvalidSpace
-from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
+from hpcore import Categorical, Float, Int, InvalidSpace, is_neutral, Param, space_form
 
 MAX_CHOICES = 100_000
 

@@ -20,11 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hpcore.errors import UnknownParameter
-from hpcore.objective import ComputeObjective
-from hpcore.space import Param
-from hpcore.study import FrozenTrial
-from hpcore.trial import Trial, execute_trial
+from hpcore import ComputeObjective, execute_trial, FrozenTrial, Param, Trial, UnknownParameter
 
 from hp_ray.space import from_config, params_of
 

@@ -14,7 +14,7 @@ from ray.tune.schedulers import AsyncHyperBandScheduler, ASHAScheduler, MedianSt
 import hpcore
 from hp_ray.errors import NotShippable
 from hpcore.errors import InvalidArgument, UnknownParameter
-from hpcore.study import TrialState
+from hpcore import TrialState
 
 TRANSFORMERS_SPACE = {
     "learning_rate": tune.loguniform(1e-6, 1e-4),
@@ -35,7 +35,7 @@ def test_native_space_as_transformers_users_write_it(storage: str) -> None:
         assert 1e-6 <= trial.params["learning_rate"] <= 1e-4
         assert trial.params["per_device_train_batch_size"] in (16, 32, 64, 128)
     assert result.best_trial.value == min(t.value for t in result.trials)
-    assert isinstance(result.engine, ResultGrid) and len(result.engine) == 6
+    assert isinstance(result.native, ResultGrid) and len(result.native) == 6
 
 
 def test_a_nested_native_space_is_read_as_tune_reads_it(storage: str) -> None:

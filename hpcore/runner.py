@@ -1,0 +1,72 @@
+"""`TrialRunner`: the one path every trial of a search takes, whatever engine drives it.
+
+Rules (docs/laws.md §3):
+- in-process engines (the core's loop, Optuna's `study.optimize`) call `run(trial)`: the
+  observers hear the start, the objective runs by the core's rules (`execute_trial`), the
+  trial is recorded, and what must not be swallowed is re-raised after recording;
+- engines that run trials elsewhere (Ray workers run `execute_trial` themselves) call
+  `started`, `reported` and `record` as each trial goes;
+- recording a trial holds it in the ledger (and journal), tells the backend
+  (`hpcore_tell`), then tells the observers;
+- a report asks the backend whether to prune, unless the search has several objectives.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hpcore.execute import execute_trial
+
+if TYPE_CHECKING:
+    from hpcore.observers import Observers
+    from hpcore.records import FrozenTrial
+    from hpcore.study import Study
+    from hpcore.trial import Trial
+
+
+class TrialRunner:
+    """Runs or records the trials of one search. Thread-safe where the ledger and observers are."""
+
+    def __init__(self, study: Study, observers: Observers) -> None:
+        self.study = study
+        self.observers = observers
+
+    def run(self, trial: Trial) -> FrozenTrial:
+        """Run `trial` in this process and record it; re-raise an interrupt or a programming error."""
+        settings = self.study.settings
+        trial.pruner = self.should_prune
+        self.observers.trial_started(self.study, trial)
+        record, reraise = execute_trial(
+            settings.objective,
+            trial,
+            space=settings.space,
+            n_objectives=settings.n_objectives,
+            compute_objective=settings.compute_objective,
+            catch=settings.catch,
+        )
+        self.record(record)
+        if reraise is not None:
+            self.study.budget.stop()
+            raise reraise
+        return record
+
+    def started(self, trial: Trial) -> None:
+        """A trial running elsewhere started."""
+        self.observers.trial_started(self.study, trial)
+
+    def reported(self, trial: Trial, value: float, step: int) -> None:
+        """A trial running elsewhere reported an intermediate value (its engine decides pruning there)."""
+        self.observers.trial_reported(self.study, trial, value, step)
+
+    def record(self, record: FrozenTrial) -> None:
+        """A trial ended: hold it in the ledger and journal, tell the backend, then the observers."""
+        self.study.ledger.record(record)
+        self.study.hook.hpcore_tell(study=self.study, trial=record)
+        self.observers.trial_finished(self.study, record)
+
+    def should_prune(self, trial: Trial, value: float, step: int) -> bool:
+        """The pruner of the trials `run` runs: the observers hear the report, the backend decides."""
+        self.observers.trial_reported(self.study, trial, value, step)
+        if self.study.settings.is_multi_objective:
+            return False
+        return bool(self.study.hook.hpcore_should_prune(study=self.study, trial=trial, value=value, step=step))
