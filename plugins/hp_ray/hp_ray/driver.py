@@ -1,20 +1,22 @@
 """The driver side of one Ray search: trial numbers, the ledger as trials end, and when to stop.
 
 Rules:
-- each Tune trial gets the next hpcore number when Tune creates it, carried in its name;
-  a retried trial (`max_failures`) keeps its name, so it is one trial in the ledger;
+- each Tune trial gets the next number of the search's ledger when Tune creates it, carried
+  in its name; a retried trial (`max_failures`) keeps its name, so it is one trial;
+- every event goes through the search's `TrialRunner`: a trial's start and reports to the
+  observers, its end to the ledger, the backend and the observers; the run journal gets
+  each ended trial first;
 - a trial that returns a record is recorded as the worker's `execute_trial` decided;
 - a trial that ends without one was stopped by the scheduler: PRUNED, with the values it reported;
 - a trial Ray gave up on (an actor that died past `max_failures`) is FAILED with Ray's error;
-- Ctrl-C (SIGINT) on the driver stops the run the way Tune stops it on SIGUSR1, saving its
-  state so `resume=True` continues it; the trials running then are FAILED as interrupted,
-  and the search raises KeyboardInterrupt; a second Ctrl-C raises at once;
+- Ctrl-C (SIGINT) on the driver stops the run the way Tune stops it on SIGUSR1; the trials
+  running then are FAILED as interrupted, and the search raises KeyboardInterrupt; a second
+  Ctrl-C raises at once;
 - after the worker hands back an exception to re-raise, or once `timeout` has passed, the
   search stops when the trials running at that moment have ended; once `budget` trials
-  have ended (a grid that overshoots), it stops at once; trials cut off are not recorded
-  (`resume=True` runs them again, see `reopen`);
+  have ended (a grid that overshoots), it stops at once; trials cut off are not recorded;
 - a Tune run pickles its callbacks, stopper and name creator; they pickle as the search's key
-  and resolve to the live driver of that key, so `Tuner.restore` reconnects them.
+  and resolve to the live driver of that key.
 """
 
 from __future__ import annotations
@@ -31,8 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hpcore.journal import Journal
-from hpcore import FrozenTrial, INTERRUPTED, Study, TrialState
+from hpcore import INTERRUPTED, FrozenTrial, Journal, Study, TrialRunner, TrialState
 from ray.tune import Callback, Stopper
 
 from hp_ray.space import params_of
@@ -52,8 +53,8 @@ def live_driver(key: str) -> Driver:
         driver = _live.get(key)
     if driver is None:
         raise RuntimeError(
-            f"the Tune run {key!r} was started by hpcore's ray backend: resume it with "
-            "hpcore.search(..., backend='ray', resume=True), not with Tuner.restore directly."
+            f"the Tune run {key!r} was started by hpcore's ray backend: continue it with "
+            "hpcore.search(..., backend='ray', resume=True), not with Tuner.restore."
         )
     return driver
 
@@ -66,11 +67,12 @@ class Driver(Callback):
     """Tune callback and trial namer of one search, writing to its Study."""
 
     def __init__(
-        self, key: str, study: Study, space: Any, metric: str | None, budget: int | None, journal: Journal | None
+        self, key: str, study: Study, runner: TrialRunner, space: Any, metric: str | None, budget: int | None, journal: Journal
     ) -> None:
         self.key = key
         self.journal = journal
         self.study = study
+        self.runner = runner
         self.space = space
         self.metric = metric
         self.budget = budget
@@ -82,7 +84,6 @@ class Driver(Callback):
         self._started: dict[str, float] = {}
         self._done: set[str] = set()
         self._recorded = 0
-        self.restored: set[int] = set()  # numbers a resumed run's ledger already holds: not counted again
         self._trials: list[Any] = []
         self._waiting: set[str] | None = None
         with _live_lock:
@@ -99,24 +100,14 @@ class Driver(Callback):
     # -- numbering -----------------------------------------------------------------
     def name_trial(self, trial: Any) -> str:
         """Tune's trial_name_creator: the next hpcore number, in the trial's name."""
-        return trial_name(self.study.next_number(), trial.trial_id)
-
-    def reserve(self, names: list[str], loaded: int) -> None:
-        """Keep the numbers in a restored run's trial `names` from being given again.
-
-        `loaded` is the highest number in the ledger, which the study already numbers after.
-        """
-        highest = max((n for n in map(number_of, names) if n is not None), default=-1)
-        if highest > loaded:
-            while self.study.next_number() < highest:
-                pass
+        return trial_name(self.study.ledger.next_number(), trial.trial_id)
 
     # -- stopping ------------------------------------------------------------------
     def should_stop(self) -> bool:
         """After an error or the timeout: once the trials running then have ended. After the budget: now."""
         if self.budget is not None and self._recorded >= self.budget:
             self.stopping = True
-        elif self._waiting is None and (self.error is not None or self.study.timed_out()):
+        elif self._waiting is None and (self.error is not None or self.study.budget.timed_out()):
             self._waiting = {t.trial_id for t in self._trials if t.status == "RUNNING"} - self._done
         if self._waiting is not None and not self._waiting - self._done:
             self.stopping = True
@@ -126,16 +117,15 @@ class Driver(Callback):
         self._trials = trials
 
     def fail_running(self) -> None:
-        """Record every trial that started and has not ended as FAILED, interrupted; a restored record stays."""
+        """Record every trial that started and has not ended as FAILED, interrupted."""
         for trial in list(self._trials):
-            running = trial.trial_id in self._started and trial.trial_id not in self._done
-            if running and self._number(trial) not in self.restored:
+            if trial.trial_id in self._started and trial.trial_id not in self._done:
                 self._record(trial, self._ended(trial, TrialState.FAILED, INTERRUPTED))
 
     # -- Tune callbacks ------------------------------------------------------------
     def on_trial_start(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
         self._started.setdefault(trial.trial_id, time.monotonic())
-        self.study.hooks.broadcast("hpcore_trial_started", study=self.study, trial=self._handle(trial))
+        self.runner.started(self._handle(trial))
 
     def on_trial_result(self, iteration: int, trials: list[Any], trial: Any, result: dict, **info: Any) -> None:
         step = result.get(STEP)
@@ -143,9 +133,7 @@ class Driver(Callback):
             return
         value = float(result[self.metric])
         self._intermediate.setdefault(trial.trial_id, {})[int(step)] = value
-        self.study.hooks.broadcast(
-            "hpcore_trial_reported", study=self.study, trial=self._handle(trial), value=value, step=int(step)
-        )
+        self.runner.reported(self._handle(trial), value, int(step))
 
     def on_trial_recover(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
         log.warning("trial %s failed in Ray and is retried: %s", trial, trial.error_file)
@@ -192,14 +180,12 @@ class Driver(Callback):
         if trial.trial_id in self._done:
             return
         self._done.add(trial.trial_id)
-        if self._number(trial) not in self.restored:
-            self._recorded += 1
+        self._recorded += 1
         if record.number != self._number(trial) or record.user_attrs.get("ray_trial_id") != trial.trial_id:
             user_attrs = {**record.user_attrs, "ray_trial_id": trial.trial_id}
             record = dataclasses.replace(record, number=self._number(trial), user_attrs=user_attrs)
-        if self.journal is not None:
-            self.journal.append(record)
-        self.study.record(record)
+        self.journal.append(record)
+        self.runner.record(record)
 
 
 @contextmanager

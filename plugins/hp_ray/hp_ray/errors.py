@@ -7,7 +7,3 @@ from hpcore import InvalidArgument
 
 class NotShippable(InvalidArgument):
     """Something a trial needs cannot be serialised and sent to Ray workers."""
-
-
-class ResumeError(InvalidArgument):
-    """`resume=True` without a run to resume, or a run written by another kind of search."""

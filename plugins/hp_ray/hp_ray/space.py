@@ -53,6 +53,11 @@ def to_domain(name: str, param: Param) -> Any:
         if param.log:
             return tune.lograndint(param.low, param.high + 1)
         return tune.randint(param.low, param.high + 1)
+    if not isinstance(param, Float):
+        raise InvalidSpace(
+            f"parameter {name!r} is a {type(param).__name__}, which the ray backend does not know: "
+            "use Float, Int or Categorical."
+        )
     if param.step is not None:
         return tune.choice(_grid(name, param))
     if param.low == param.high:

@@ -5,7 +5,6 @@ Rules:
 - `trial.report(value, step)` of a single-objective search is a `tune.report` of the value under
   the objective's metric, so the scheduler sees it; once the scheduler stops the trial, `report`
   answers True (prune) and the trial sends Tune nothing more, so it never returns a record;
-- a trial the resumed run's ledger already holds is not run again: its record is reported;
 - the last report holds the trial's record (one JSON string, so Tune's loggers keep one column), its value(s) as the objective metric(s) (NaN when
   it has none), and the exception the driver must re-raise, if any.
 """
@@ -17,10 +16,10 @@ import math
 import pickle
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from hpcore import ComputeObjective, execute_trial, FrozenTrial, Param, Trial, UnknownParameter
+from hpcore import ComputeObjective, Param, Trial, UnknownParameter, execute_trial
 
 from hp_ray.space import from_config, params_of
 
@@ -58,7 +57,6 @@ class Payload:
     n_objectives: int
     compute_objective: ComputeObjective | None
     catch: tuple[type[BaseException], ...]
-    finished: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class RayHandle(Trial):
@@ -90,20 +88,17 @@ def run(config: dict[str, Any], payload: Payload) -> None:
         raise RuntimeError(f"Tune trial {name!r} was not named by hp-ray: run it through hpcore.search(backend='ray').")
     metrics = metric_names(payload.n_objectives)
     reporter: Reporter | None = None
-    if number in payload.finished:  # a resumed run: this trial ended before the driver was killed
-        trial, reraise = FrozenTrial.from_json(payload.finished[number]), None
-    else:
-        handle = RayHandle(number, config, payload.space)
-        if payload.n_objectives == 1:
-            handle.pruner = reporter = Reporter(metrics[0])
-        trial, reraise = execute_trial(
-            payload.objective,
-            handle,
-            space=payload.space,
-            n_objectives=payload.n_objectives,
-            compute_objective=payload.compute_objective,
-            catch=payload.catch,
-        )
+    handle = RayHandle(number, config, payload.space)
+    if payload.n_objectives == 1:
+        handle.pruner = reporter = Reporter(metrics[0])
+    trial, reraise = execute_trial(
+        payload.objective,
+        handle,
+        space=payload.space,
+        n_objectives=payload.n_objectives,
+        compute_objective=payload.compute_objective,
+        catch=payload.catch,
+    )
     if reporter is not None and reporter.stopped:
         raise SystemExit(0)  # the scheduler stopped this trial: end the way Tune ended it
     final: dict[str, Any] = {RECORD: json.dumps(trial.to_json()), STEP: -1}

@@ -282,7 +282,7 @@ def test_timeout_stops_starting_trials_and_running_ones_finish(storage: str) -> 
     [({"x": hpcore.Float(0, 1)}, 6), ({"x": tune.uniform(0, 1), "opt": tune.grid_search(["a", "b", "c"])}, 5)],
     ids=["random", "grid"],
 )
-def test_a_run_its_timeout_stopped_resumes_up_to_its_total(storage: str, tmp_path: Path, space, n_trials) -> None:
+def test_a_run_its_timeout_stopped_resumes_up_to_max_trials(storage: str, tmp_path: Path, space, n_trials) -> None:
     log = tmp_path / "runs.log"
 
     def objective(trial: hpcore.Trial) -> float:
@@ -293,7 +293,7 @@ def test_a_run_its_timeout_stopped_resumes_up_to_its_total(storage: str, tmp_pat
         time.sleep(0.75)
         return trial.params["x"]
 
-    options = dict(backend="ray", n_trials=n_trials, storage_path=storage, name="timed")
+    options = dict(backend="ray", n_trials=n_trials, max_trials=n_trials, storage_path=storage, name="timed")
     first = hpcore.search(objective, space, timeout=1.5, **options)  # 2 CPUs: trials 4 and 5 cannot start in 1.5 s
     assert len(first.trials) < n_trials
     started_first = len(log.read_text().splitlines()) if log.exists() else 0
@@ -314,7 +314,7 @@ def test_a_run_an_uncovered_error_ended_resumes_without_running_that_trial_again
             raise LookupError("not covered")  # raised again, it would end the resumed search too
         return trial.params["x"]
 
-    options = dict(backend="ray", n_trials=4, storage_path=storage, name="raised", catch=(ValueError,))
+    options = dict(backend="ray", n_trials=4, max_trials=4, storage_path=storage, name="raised", catch=(ValueError,))
     with pytest.raises(LookupError, match="not covered"):
         hpcore.search(objective, {"x": hpcore.Float(0, 1)}, max_concurrent_trials=1, **options)
     result = hpcore.search(objective, {"x": hpcore.Float(0, 1)}, max_concurrent_trials=1, resume=True, **options)

@@ -26,7 +26,7 @@ def objective(trial) -> float:
 
 
 result = hpcore.search(
-    objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=6, storage_path=storage, name="interruptible",
+    objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=6, max_trials=6, storage_path=storage, name="interruptible",
     address=address, max_concurrent_trials=2, journal=journal, resume=mode == "resume",
 )
 print(json.dumps({

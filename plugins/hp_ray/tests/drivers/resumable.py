@@ -24,7 +24,7 @@ def objective(trial) -> float:
 
 
 result = hpcore.search(
-    objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=6, storage_path=storage, name="resumable",
+    objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=6, max_trials=6, storage_path=storage, name="resumable",
     address=address, max_concurrent_trials=1, resume=mode == "resume",
 )
 print(json.dumps({
