@@ -1,6 +1,6 @@
 """Directions, the default `compute_objective`, and turning what an objective returns into values.
 
-Rules (DESIGN §4.1, §4.2):
+Rules (docs/laws.md §1, §2):
 - a direction is "minimize" or "maximize" (aliases "min", "max"), or a list of them;
 - a mapping of metrics goes through `compute_objective`; the default is transformers' rule;
 - the number of values must equal the number of directions: a mismatch is a

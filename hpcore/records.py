@@ -1,6 +1,6 @@
 """Trial records: `TrialState`, `FrozenTrial` (one finished trial as the ledger holds it) and `BestRun`.
 
-Rules (DESIGN §4.3, §4.5): a trial goes RUNNING → COMPLETE | PRUNED | FAILED; `FrozenTrial.values`
+Rules (docs/laws.md §3, §5): a trial goes RUNNING → COMPLETE | PRUNED | FAILED; `FrozenTrial.values`
 is always a list of floats, exactly what the objective produced; `BestRun.objective` is a float
 for one direction and a list for several.
 """

@@ -1,4 +1,4 @@
-"""Best-run selection: the reference rules every backend is held to (DESIGN §4.4).
+"""Best-run selection: the reference rules every backend is held to (docs/laws.md §4).
 
 - One objective: the COMPLETE trial with the lowest (minimize) or highest
   (maximize) value; ties go to the lowest trial number.

@@ -238,7 +238,7 @@ def _holds_tune_domain(space: Mapping[str, Any]) -> bool:
 _FORM_HINTS = {
     "function": "a function (an Optuna hp_space(trial)): use backend='optuna', or a neutral space",
     "ray": "a Ray Tune dict: use backend='ray', or a neutral space",
-    "wandb": "a W&B sweep config: use backend='wandb', or a neutral space",
+    "wandb": "a W&B sweep config: use a neutral space, or a backend that reads sweep configs",
 }
 
 

@@ -1,6 +1,6 @@
 """`Trial`: the running trial an objective receives, and `EXHAUSTED`, a finite backend's "nothing left".
 
-Rules (docs/laws.md §6, §9):
+Rules (docs/laws.md §6, §10):
 - `suggest_*` follow Optuna's signatures; every sampled value must lie in its parameter's space;
 - within a trial a name has one parameter: asked again with the same one it returns the same
   value, with another one it raises InvalidSpace naming both;

@@ -1,4 +1,4 @@
-"""Directions and objective values follow DESIGN §4.1 and §4.2."""
+"""Directions and objective values follow docs/laws.md §1 and §2."""
 
 import math
 

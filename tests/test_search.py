@@ -1,5 +1,6 @@
 """`hpcore.search` checks its arguments, keeps the core's trial semantics, and never loses finished trials."""
 
+import json
 import logging
 import math
 import threading
@@ -57,6 +58,11 @@ def test_default_backend_is_first_installed_of_optuna_ray_wandb_else_random():
         ({"n_jobs": 0}, InvalidArgument, "n_jobs"),
         ({"timeout": -1}, InvalidArgument, "timeout"),
         ({"seed": "s"}, InvalidArgument, "seed"),
+        ({"seed": -1}, InvalidArgument, r"seed must be an int from 0 to 2\*\*32 - 1"),
+        ({"seed": 2**70}, InvalidArgument, r"seed must be an int from 0 to 2\*\*32 - 1"),
+        ({"seed": True}, InvalidArgument, "seed"),
+        ({"n_trail": 5}, InvalidArgument, "no option 'n_trail'.*Did you mean 'n_trials'"),
+        ({"pruner": object()}, InvalidArgument, "backend 'random' cannot prune trials.*optuna"),
         ({"catch": "oops"}, InvalidArgument, "catch"),
         ({"compute_objective": 3}, InvalidArgument, "compute_objective"),
         ({"backend": "nope"}, BackendNotFound, r"no backend named 'nope'; installed backends: .*random"),
@@ -202,6 +208,33 @@ def test_keyboard_interrupt_keeps_finished_trials_and_is_re_raised(tmp_path):
     assert resumed.best_trial.number == 0
 
 
+def test_an_interrupt_without_a_journal_carries_the_finished_trials():
+    def objective(trial):
+        if trial.number == 3:
+            raise KeyboardInterrupt
+        return float(trial.number)
+
+    with pytest.raises(KeyboardInterrupt) as raised:
+        hpcore.search(objective, SPACE, backend="random", n_trials=10)
+    kept = raised.value.hpcore_result
+    assert [t.number for t in kept.trials] == [0, 1, 2, 3]
+    assert kept.trials[3].state is TrialState.FAILED and kept.best_trial.number == 0
+
+
+@pytest.mark.parametrize("objective", [lambda: 0.0, lambda a, b: 0.0, lambda *, trial: 0.0], ids=["none", "two", "keyword"])
+def test_an_objective_that_cannot_take_the_trial_is_refused_before_any_trial(objective, tmp_path):
+    journal = tmp_path / "j.jsonl"
+    with pytest.raises(InvalidArgument, match="must take the trial as its one argument"):
+        hpcore.search(objective, SPACE, backend="random", n_trials=3, journal=journal)
+    assert not journal.exists()
+
+
+@pytest.mark.parametrize("backend", ["random", "grid"])
+def test_the_built_in_backends_refuse_options_they_do_not_take(backend):
+    with pytest.raises(InvalidArgument, match=f"backend '{backend}' has no option 'sampler'; the options it takes: none"):
+        hpcore.search(lambda t: 0.0, {"c": hpcore.Categorical([1, 2])}, backend=backend, sampler="tpe")
+
+
 def test_parallel_threads_run_every_trial_once():
     seen = []
     lock = threading.Lock()
@@ -319,3 +352,45 @@ def test_a_selection_plugin_may_pick_from_the_front():
         n_trials=10, observers=[PickLast()],
     )
     assert len(result.best_trials) == 1
+
+
+def test_a_selection_plugin_picks_once_and_its_pick_survives_save_and_load(tmp_path):
+    class PickLast:
+        calls = 0
+
+        @hpcore.hookimpl
+        def hpcore_select_best(self, study, trials):
+            PickLast.calls += 1
+            return [max((t for t in trials if t.state is TrialState.COMPLETE), key=lambda t: t.number)]
+
+    result = hpcore.search(lambda t: float(t.number), SPACE, backend="random", n_trials=4, observers=[PickLast()])
+    assert [result.best_trial.number, result.best_trial.number, result.best_runs()[0].run_id] == [3, 3, "3"]
+    assert PickLast.calls == 1
+    result.save(tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text())["best"] == [3]
+    assert hpcore.SearchResult.load(tmp_path / "r.json").best_trial.number == 3
+
+
+def test_a_backend_whose_own_observer_hook_raises_keeps_driving_its_search(caplog):
+    from hpcore.backends.random import RandomBackend
+
+    class Noisy(RandomBackend):
+        name = "noisy"
+
+        @hpcore.hookimpl
+        def hpcore_trial_finished(self, study, trial):
+            raise RuntimeError("the backend's own observer broke")
+
+    with caplog.at_level(logging.ERROR, logger="hpcore"):
+        result = hpcore.search(lambda t: t.params["x"], SPACE, backend=Noisy(), n_trials=3)
+    assert [t.state for t in result.trials] == [TrialState.COMPLETE] * 3
+    assert sum("goes on driving the search" in r.getMessage() for r in caplog.records) == 3
+
+
+def test_an_unknown_parameter_kind_is_refused_by_the_grid_and_sampled_by_random():
+    from hpcore.testing.conformance import OddParam
+
+    with pytest.raises(hpcore.InvalidSpace, match="OddParam"):
+        hpcore.search(lambda t: 0.0, {"odd": OddParam()}, backend="grid", n_trials=2)
+    result = hpcore.search(lambda t: 0.0, {"odd": OddParam()}, backend="random", n_trials=5, seed=1)
+    assert {t.params["odd"] for t in result.trials} <= {"a", "b", "c"}

@@ -1,4 +1,4 @@
-"""The reference selection matches a naive reading of DESIGN §4.4 on random ledgers."""
+"""The reference selection matches a naive reading of docs/laws.md §4 on random ledgers."""
 
 import pytest
 from hypothesis import given, settings

@@ -58,7 +58,7 @@ def test_space_forms_are_told_apart():
 def test_validate_space_says_where_a_native_space_belongs():
     with pytest.raises(InvalidSpace, match="Optuna hp_space.*backend='optuna'"):
         validate_space(lambda trial: {}, "random")
-    with pytest.raises(InvalidSpace, match="backend='wandb'"):
+    with pytest.raises(InvalidSpace, match="W&B sweep config: use a neutral space"):
         validate_space({"parameters": {"x": {"values": [1]}}}, "random")
     with pytest.raises(InvalidSpace, match="'x'.*hpcore.Float"):
         validate_space({"x": [1, 2]}, "random")

@@ -1,4 +1,4 @@
-"""`BackendConformance`: the laws of DESIGN §4 as property tests every backend must pass.
+"""`BackendConformance`: the laws of docs/laws.md as property tests every backend must pass.
 
 Subclass it in a pytest module and name your backend::
 
@@ -6,9 +6,14 @@ Subclass it in a pytest module and name your backend::
         backend = "mine"
 
 Capability flags (`multi_objective`, `pruning`, `define_by_run`, `finite`,
-`seedable`, `resumable`) default to what the backend declares; set one to False to
-skip what the backend does not do. The budget (`max_examples` per property,
-`trials_per_search`) lets a slow engine run the suite in minutes.
+`seedable`, `distributed`, `resumable`) default to what the backend declares, and
+each declared flag is tested; set one to False to skip what the backend does not do.
+Three methods give the options some laws need: `pruning_options()` (a pruner or
+scheduler that stops trials reporting far worse values), `resume_options(directory)`
+(what makes a second search continue the first in the engine's own storage; None: the
+journal only) and `shared_options(directory)` (what lets several searches share one
+study at once). The budget (`max_examples` per property, `trials_per_search`) lets a
+slow engine run the suite in minutes.
 
 Objective values are keyed by trial number, so every law is checked against
 the ledger whatever order the backend runs trials in.
@@ -16,8 +21,10 @@ the ledger whatever order the backend runs trials in.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -30,21 +37,36 @@ from hpcore.driver import search
 from hpcore.errors import (
     DefineByRunUnsupported,
     InvalidArgument,
+    InvalidSpace,
     NoCompletedTrials,
     TrialPruned,
+    UnknownParameter,
     ValueCountMismatch,
 )
 from hpcore.journal import read_journal
 from hpcore.objective import Direction, parse_directions
 from hpcore.plugins import get_registry
-from hpcore.selection import dominates, select_best
-from hpcore.space import Categorical, Param
 from hpcore.records import TrialState
+from hpcore.relay import build_relay
 from hpcore.result import SearchResult
+from hpcore.selection import dominates, select_best
+from hpcore.settings import Settings
+from hpcore.space import Categorical, Float, Int, Param, validate_space
+from hpcore.study import Study
 from hpcore.testing import strategies as hs
 from hpcore.trial import Trial
 
-_CAPABILITIES = ("multi_objective", "pruning", "define_by_run", "finite", "seedable", "resumable")
+
+class OddParam(Param):
+    """A parameter kind the core does not know: one of three letters."""
+
+    n_points = 3
+
+    def from_unit(self, u: float) -> str:
+        return "abc"[min(int(u * 3), 2)]
+
+    def contains(self, value: object) -> bool:
+        return value in ("a", "b", "c")
 
 
 class BackendConformance:
@@ -60,7 +82,20 @@ class BackendConformance:
     define_by_run: ClassVar[bool | None] = None
     finite: ClassVar[bool | None] = None
     seedable: ClassVar[bool | None] = None
+    distributed: ClassVar[bool | None] = None
     resumable: ClassVar[bool | None] = None
+
+    def pruning_options(self) -> dict[str, Any]:
+        """Options with which the backend prunes trials that report far worse values than the others."""
+        return {}
+
+    def resume_options(self, directory: Path) -> dict[str, Any] | None:
+        """Options with which a second search continues the first in the engine's storage; None: journal only."""
+        return None
+
+    def shared_options(self, directory: Path) -> dict[str, Any] | None:
+        """Options with which several searches at once share one study (backends declaring `distributed`)."""
+        return None
 
     # -- plumbing ---------------------------------------------------------------------
     def capable(self, name: str) -> bool:
@@ -93,12 +128,12 @@ class BackendConformance:
         return hs.spaces(stepped_floats=self.capable("finite"))
 
     def expected_count(self, space: dict[str, Param], n_trials: int) -> int:
-        """n_trials, or what a finite backend has left (DESIGN §4.7)."""
+        """n_trials, or what a finite backend has left (docs/laws.md §7)."""
         if not self.capable("finite"):
             return n_trials
         return min(n_trials, math.prod(p.n_points or 1 for p in space.values()))
 
-    # -- §4.6 sampled values lie in the space -----------------------------------------
+    # -- laws §6 sampled values lie in the space --------------------------------------
     def test_sampled_values_lie_in_the_space(self) -> None:
         def prop(space: dict[str, Param]) -> None:
             result = self.run_search(lambda trial: 0.0, space)
@@ -111,7 +146,41 @@ class BackendConformance:
 
         self.check(prop, self.spaces())
 
-    # -- §4.4 best run ----------------------------------------------------------------
+    def test_an_unknown_parameter_kind_is_refused_or_sampled_inside_it(self) -> None:
+        ran: list[int] = []
+
+        def objective(trial: Trial) -> float:
+            ran.append(trial.number)
+            return 0.0
+
+        try:
+            result = self.run_search(objective, {"odd": OddParam(), "n": Int(1, 3)})
+        except InvalidSpace:
+            assert ran == [], "a parameter kind the backend does not know must be refused before any trial"
+            return
+        assert all(t.state is TrialState.COMPLETE and OddParam().contains(t.params["odd"]) for t in result.trials)
+
+    def test_a_name_has_one_parameter_in_a_trial(self) -> None:
+        space = {"x": Float(5.0, 6.0, step=0.5)}
+        with pytest.raises(InvalidSpace, match="already sampled"):
+            self.run_search(lambda trial: trial.suggest_float("x", 0.0, 1.0), space, n_trials=1)
+        same = self.run_search(lambda trial: trial.suggest_float("x", 5.0, 6.0, step=0.5), space, n_trials=2)
+        assert [t.values for t in same.trials] == [[t.params["x"]] for t in same.trials]
+
+    def test_a_name_outside_the_space_is_sampled_define_by_run_or_refused(self) -> None:
+        space = {"x": Float(0.0, 1.0, step=0.5)}
+
+        def objective(trial: Trial) -> float:
+            return trial.suggest_int("extra", 1, 4) + trial.params["x"]
+
+        if not self.capable("define_by_run"):
+            with pytest.raises(UnknownParameter, match="extra"):
+                self.run_search(objective, space, n_trials=2)
+            return
+        result = self.run_search(objective, space, n_trials=3)
+        assert all(t.state is TrialState.COMPLETE and 1 <= t.params["extra"] <= 4 for t in result.trials)
+
+    # -- laws §4 best run -------------------------------------------------------------
     def test_best_is_the_reference_selection(self) -> None:
         def prop(space: dict[str, Param], direction: list[str], table: list[float]) -> None:
             result = self.run_search(lambda trial: table[trial.number % len(table)], space, direction=direction[0])
@@ -165,7 +234,7 @@ class BackendConformance:
             st.lists(row, min_size=1, max_size=6),
         )
 
-    # -- §4.3 trial states -------------------------------------------------------------
+    # -- laws §3 trial states ---------------------------------------------------------
     def test_failures_nan_and_infinities_are_failed_and_never_best(self) -> None:
         def prop(space: dict[str, Param], outcomes: list[Any]) -> None:
             def objective(trial: Trial) -> float:
@@ -212,6 +281,25 @@ class BackendConformance:
 
         self.check(prop, self.spaces(), st.lists(st.booleans(), min_size=1, max_size=4))
 
+    # -- laws §10 pruning --------------------------------------------------------------
+    def test_a_pruning_backend_prunes_trials_that_report_far_worse(self) -> None:
+        if not self.capable("pruning"):
+            with pytest.raises(InvalidArgument, match="prune"):
+                self.run_search(lambda trial: 0.0, {"c": Categorical([1])}, pruner=object())
+            return
+
+        def objective(trial: Trial) -> float:
+            bad = trial.number % 2 == 1
+            for step in range(5):
+                if trial.report(100.0 if bad else 0.0, step):
+                    raise TrialPruned()
+            return 100.0 if bad else 0.0
+
+        result = self.run_search(objective, {"x": Float(0.0, 1.0, step=0.25)}, n_trials=12, **self.pruning_options())
+        pruned = [t.number for t in result.trials if t.state is TrialState.PRUNED]
+        assert pruned, "the backend declares pruning, yet no trial reporting far worse values was pruned"
+        assert all(n % 2 == 1 for n in pruned), pruned
+
     def test_reports_never_prune_with_several_objectives(self) -> None:
         self.require("multi_objective")
 
@@ -245,7 +333,7 @@ class BackendConformance:
         assert "interrupted" in (interrupted[0].error or "")
         assert {0, 1} <= {t.number for t in kept if t.state is TrialState.COMPLETE}
 
-    # -- §4.2 objective ----------------------------------------------------------------
+    # -- laws §2 objective ------------------------------------------------------------
     def test_metrics_go_through_compute_objective(self) -> None:
         space = {"c": Categorical([1, 2, 3])}
         metrics = {"eval_loss": 0.5, "eval_accuracy": 0.25, "eval_f1": 0.5, "epoch": 3.0, "eval_runtime": 9.0}
@@ -256,7 +344,7 @@ class BackendConformance:
         custom = self.run_search(lambda trial: metrics, space, n_trials=2, compute_objective=lambda m: m["eval_f1"])
         assert [t.values for t in custom.trials] == [[0.5], [0.5]]
 
-    # -- §4.7 n_trials -----------------------------------------------------------------
+    # -- laws §7 n_trials -------------------------------------------------------------
     def test_n_trials_is_honoured(self) -> None:
         def prop(space: dict[str, Param], n_trials: int) -> None:
             result = self.run_search(lambda trial: 1.0, space, n_trials=n_trials)
@@ -265,18 +353,68 @@ class BackendConformance:
 
         self.check(prop, self.spaces(), st.integers(1, self.trials_per_search))
 
-    def test_journal_resumes_numbers_and_ledger(self) -> None:
+    # -- laws §8 resume ----------------------------------------------------------------
+    def test_resume_counts_this_calls_trials(self, tmp_path: Path) -> None:
         self.require("resumable")
+        native = self.resume_options(tmp_path / "native")
+        for options in ({"journal": tmp_path / "journal.jsonl"}, *([native] if native is not None else [])):
+            space = {"c": Categorical(list(range(20)))}
+            first = self.run_search(lambda trial: float(trial.number), space, n_trials=3, **options)
+            second = self.run_search(lambda trial: float(trial.number), space, n_trials=3, **options)
+            capped = self.run_search(lambda trial: float(trial.number), space, n_trials=5, max_trials=8, **options)
+            assert len(first.trials) == 3, options
+            assert len(second.trials) == 6 and len({t.number for t in second.trials}) == 6, options
+            kept = {t.number: t for t in second.trials}
+            assert all((kept[t.number].params, kept[t.number].values) == (t.params, t.values) for t in first.trials)
+            assert len(capped.trials) == 8 and len({t.number for t in capped.trials}) == 8, options
+
+    def test_loading_trials_changes_nothing(self, tmp_path: Path) -> None:
+        self.require("resumable")
+        native = self.resume_options(tmp_path / "native")
+        options = native if native is not None else {"journal": tmp_path / "journal.jsonl"}
         space = {"c": Categorical(list(range(20)))}
-        with tempfile.TemporaryDirectory() as tmp:
-            journal = Path(tmp) / "journal.jsonl"
-            first = self.run_search(lambda trial: float(trial.number), space, journal=journal, n_trials=3)
-            second = self.run_search(lambda trial: float(trial.number), space, journal=journal, n_trials=3)
-            capped = self.run_search(lambda trial: 1.0, space, journal=journal, n_trials=5, max_trials=8)
-        assert sorted(t.number for t in first.trials) == [0, 1, 2]
-        assert sorted(t.number for t in second.trials) == [0, 1, 2, 3, 4, 5]
-        assert [t.params for t in second.trials[:3]] == [t.params for t in first.trials]
-        assert len(capped.trials) == 8
+        self.run_search(lambda trial: float(trial.number), space, n_trials=3, **options)
+        before = _tree(tmp_path)
+        loaded = [self._load_trials(space, native or {}) for _ in range(2)]
+        assert _tree(tmp_path) == before, "hpcore_load_trials changed files"
+        expected = [0, 1, 2] if native is not None else []  # without native resume the journal is the core's to read
+        assert [t.number for t in loaded[0]] == [t.number for t in loaded[1]] == expected
+
+    def _load_trials(self, space: dict[str, Param], options: dict[str, Any]) -> list[Any]:
+        backend = get_registry().get(self.backend)
+        settings = Settings(
+            objective=lambda trial: 0.0, space=validate_space(space, self.backend), directions=(Direction.MINIMIZE,),
+            backend=self.backend, n_trials=1, options={**self.backend_options, **options},
+        )
+        study = Study(settings, build_relay(backend).hook)
+        study.hook.hpcore_prepare(study=study)
+        return sorted(study.hook.hpcore_load_trials(study=study) or [], key=lambda t: t.number)
+
+    # -- distributed: several searches share one study ---------------------------------
+    def test_several_workers_share_one_search(self, tmp_path: Path) -> None:
+        self.require("distributed")
+        options = self.shared_options(tmp_path)
+        assert options is not None, "the backend declares distributed: give shared_options(directory)"
+        space = {"c": Categorical(list(range(50)))}
+        self.run_search(lambda trial: float(trial.number), space, n_trials=1, **options)  # the study exists
+        errors: list[BaseException] = []
+
+        def worker() -> None:
+            try:
+                self.run_search(lambda trial: float(trial.number), space, n_trials=4, **options)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        final = self.run_search(lambda trial: float(trial.number), space, n_trials=1, **options)
+        numbers = [t.number for t in final.trials]
+        assert sorted(numbers) == list(range(10)), numbers
+        assert all(t.values == [float(t.number)] for t in final.trials)
 
     # -- define-by-run ----------------------------------------------------------------
     def test_define_by_run_suggestions_lie_in_their_ranges(self) -> None:
@@ -298,7 +436,7 @@ class BackendConformance:
         assert len(result.trials) == self.trials_per_search
         assert all(t.state is TrialState.COMPLETE and set(t.params) == {"x", "lr", "n", "act"} for t in result.trials)
 
-    # -- §4.8 seeds --------------------------------------------------------------------
+    # -- laws §9 seeds ----------------------------------------------------------------
     def test_same_seed_repeats_the_trials(self) -> None:
         self.require("seedable")
 
@@ -307,3 +445,12 @@ class BackendConformance:
             assert [t.params for t in runs[0].trials] == [t.params for t in runs[1].trials]
 
         self.check(prop, self.spaces(), st.integers(0, 2**31 - 1))
+
+
+def _tree(directory: Path) -> dict[str, str]:
+    """Every file under `directory` with a digest of its bytes."""
+    return {
+        str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }

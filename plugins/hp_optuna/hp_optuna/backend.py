@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpcore import Backend, Capabilities, FrozenTrial, Study, Trial, TrialRunner, TrialState, hookimpl
 
+from hp_optuna import optuna_internals
 from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
 from hp_optuna.ledger import finished_trials
 from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, run_options
@@ -65,6 +66,7 @@ class OptunaBackend(Backend):
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:
+        optuna_internals.check()
         check_options(study.settings.options)
         run_options(study.settings.options)
         distributions = space_distributions(study.settings.space)  # refuses what Optuna cannot sample

@@ -5,8 +5,8 @@ Rules:
   would build, with the same bounds, so hpcore proposes exactly what raw Optuna proposes;
 - a distribution is built once per search and parameter (``Distributions``): for a neutral
   space before the first trial, for a define-by-run parameter when first asked (the core hands
-  back the same parameter object for the same ``suggest_*`` arguments); it is handed to
-  ``optuna.Trial._suggest``, the step every public ``suggest_*`` ends in;
+  back the same parameter object for the same ``suggest_*`` arguments); it is sampled through
+  ``optuna_internals.suggest``, the step every public ``suggest_*`` ends in;
 - a native space ``hp_space(trial)`` receives the ``optuna.Trial`` itself and must
   return the sampled values as a dict;
 - user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them;
@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hpcore import Categorical, Float, Int, InvalidSpace, Param, Trial, TrialPruned, is_neutral
+
+from hp_optuna import optuna_internals
 
 if TYPE_CHECKING:
     import optuna
@@ -75,7 +77,7 @@ class OptunaHandle(Trial):
         else:
             built = distribution(param)
             self.distributions[name] = (param, built)
-        value = self.optuna_trial._suggest(name, built)
+        value = optuna_internals.suggest(self.optuna_trial, name, built)
         return int(value) if isinstance(param, Int) else value
 
     def _sample_native(self, space: Callable[[optuna.Trial], Any]) -> Mapping[str, Any]:

@@ -1,6 +1,6 @@
 """Optuna's finished trials as hpcore ``FrozenTrial`` records.
 
-Rules (DESIGN §4.3, §4.5):
+Rules (docs/laws.md §3, §5):
 - COMPLETE, PRUNED and FAIL are finished; RUNNING and WAITING are not;
 - a COMPLETE trial with a NaN or infinite value is FAILED, as the core rules a live one;
 - a PRUNED trial has no values (Optuna keeps its last intermediate value as its value;

@@ -95,7 +95,6 @@ class RayBackend(Backend):
         pruning=True,
         seedable=True,
         parallel=True,
-        distributed=True,
         resumable=True,
         native_spaces=("ray", "function"),
     )

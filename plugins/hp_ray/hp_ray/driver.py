@@ -36,6 +36,7 @@ from typing import Any
 from hpcore import INTERRUPTED, FrozenTrial, Journal, Study, TrialRunner, TrialState
 from ray.tune import Callback, Stopper
 
+from hp_ray import tune_internals
 from hp_ray.space import params_of
 from hp_ray.worker import RECORD, RERAISE, STEP, RayHandle, number_of, trial_name
 
@@ -136,7 +137,7 @@ class Driver(Callback):
         self.runner.reported(self._handle(trial), value, int(step))
 
     def on_trial_recover(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
-        log.warning("trial %s failed in Ray and is retried: %s", trial, trial.error_file)
+        log.warning("trial %s failed in Ray and is retried: %s", trial, tune_internals.error_text(trial))
         self._intermediate.pop(trial.trial_id, None)
 
     def on_trial_complete(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
@@ -150,7 +151,7 @@ class Driver(Callback):
             self._record(trial, self._ended(trial, TrialState.PRUNED, None))
 
     def on_trial_error(self, iteration: int, trials: list[Any], trial: Any, **info: Any) -> None:
-        self._record(trial, self._ended(trial, TrialState.FAILED, _error_text(trial)))
+        self._record(trial, self._ended(trial, TrialState.FAILED, tune_internals.error_text(trial)))
 
     # -- helpers -------------------------------------------------------------------
     def _number(self, trial: Any) -> int:
@@ -225,23 +226,6 @@ def interrupts_stop(driver: Driver) -> Iterator[None]:
             os.environ.pop(_NO_TUNE_SIGINT, None)
         else:
             os.environ[_NO_TUNE_SIGINT] = disabled
-
-
-def _error_text(trial: Any) -> str:
-    """Ray's error for a trial it gave up on, as `Type: message`, from the trial's local error files."""
-    from ray import cloudpickle
-
-    try:
-        with open(trial.pickled_error_file, "rb") as f:
-            error = cloudpickle.load(f)
-        return f"{type(error).__name__}: {str(error).strip()}"[:2000]
-    except (OSError, TypeError, pickle.UnpicklingError, AttributeError):
-        pass
-    try:
-        with open(trial.error_file, encoding="utf-8") as f:
-            return f"Ray error: {f.read().strip()}"[:2000]
-    except (OSError, TypeError):
-        return "the trial failed in Ray (no error file was written)"
 
 
 class SearchStopper(Stopper):

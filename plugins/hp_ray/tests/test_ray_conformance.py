@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +26,11 @@ class TestRayConformance(BackendConformance):
     backend_options = {"storage_path": _STORAGE, "reuse_actors": True}
     max_examples = 3
     trials_per_search = 4
+
+    def pruning_options(self) -> dict[str, Any]:
+        from ray.tune.schedulers import ASHAScheduler
+
+        return {"scheduler": ASHAScheduler(grace_period=1, max_t=100, reduction_factor=2)}
+
+    def resume_options(self, directory: Path) -> dict[str, Any]:
+        return {"storage_path": str(directory), "name": "resumed", "resume": True}
