@@ -39,10 +39,10 @@ class Case:
 
 
 CASES = {
-    "random": Case(lambda: optuna.samplers.RandomSampler(seed=0), 2000, limit=1.10),
+    "random": Case(lambda: optuna.samplers.RandomSampler(seed=0), 2000, limit=1.05),
     "tpe": Case(lambda: optuna.samplers.TPESampler(seed=0), 500, limit=1.05),
     "journal": Case(lambda: optuna.samplers.RandomSampler(seed=0), 500, journal=True, limit=1.05),
-    "random-dbr": Case(lambda: optuna.samplers.RandomSampler(seed=0), 2000, define_by_run=True),
+    "random-dbr": Case(lambda: optuna.samplers.RandomSampler(seed=0), 2000, define_by_run=True, limit=1.05),
 }
 
 

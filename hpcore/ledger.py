@@ -73,10 +73,13 @@ class Ledger:
 
     def record(self, trial: FrozenTrial) -> None:
         """Hold a finished trial and write it to the journal."""
+        number = trial.number
         with self._lock:
-            if trial.number not in self._trials:
+            if number not in self._trials:
                 self._recorded += 1
-            self._hold(trial)
+            self._trials[number] = trial
+            if number >= self._next:
+                self._next = number + 1
         if self.journal is not None:
             self.journal.append(trial)
 

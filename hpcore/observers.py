@@ -36,36 +36,33 @@ class Observers:
         self._manager = manager
         self._backend = backend
         self._lock = threading.Lock()
-        self._callers = (
-            manager.hook.hpcore_trial_started,
-            manager.hook.hpcore_trial_reported,
-            manager.hook.hpcore_trial_finished,
-            manager.hook.hpcore_search_finished,
-        )
-        self._impls: dict[str, list[pluggy.HookImpl]] = {}
         self._refresh()
 
     def trial_started(self, study: Study, trial: Trial) -> None:
-        self._send(self._manager.hook.hpcore_trial_started, study=study, trial=trial)
+        if self._started:
+            self._send(self._started, "hpcore_trial_started", study=study, trial=trial)
 
     def trial_reported(self, study: Study, trial: Trial, value: float, step: int) -> None:
-        self._send(self._manager.hook.hpcore_trial_reported, study=study, trial=trial, value=value, step=step)
+        if self._reported:
+            self._send(self._reported, "hpcore_trial_reported", study=study, trial=trial, value=value, step=step)
 
     def trial_finished(self, study: Study, trial: FrozenTrial) -> None:
-        self._send(self._manager.hook.hpcore_trial_finished, study=study, trial=trial)
+        if self._finished:
+            self._send(self._finished, "hpcore_trial_finished", study=study, trial=trial)
 
     def search_finished(self, study: Study, result: SearchResult) -> None:
-        self._send(self._manager.hook.hpcore_search_finished, study=study, result=result)
+        if self._search_finished:
+            self._send(self._search_finished, "hpcore_search_finished", study=study, result=result)
 
-    def _send(self, caller: pluggy.HookCaller, **kwargs: Any) -> None:
-        for impl in self._impls[caller.name]:
+    def _send(self, impls: list[pluggy.HookImpl], hook_name: str, **kwargs: Any) -> None:
+        for impl in impls:
             try:
                 impl.function(*(kwargs[arg] for arg in impl.argnames))
             except Exception:
                 if impl.plugin is self._backend:
-                    log.exception("backend %s raised in %s; it goes on driving the search", impl.plugin_name, caller.name)
+                    log.exception("backend %s raised in %s; it goes on driving the search", impl.plugin_name, hook_name)
                     continue
-                log.exception("observer %s raised in %s; it is dropped from this search", impl.plugin_name, caller.name)
+                log.exception("observer %s raised in %s; it is dropped from this search", impl.plugin_name, hook_name)
                 self._drop(impl.plugin_name)
 
     def _drop(self, plugin_name: str) -> None:
@@ -75,4 +72,9 @@ class Observers:
                 self._refresh()
 
     def _refresh(self) -> None:
-        self._impls = {caller.name: list(reversed(caller.get_hookimpls())) for caller in self._callers}
+        """The implementations of each observer hook, in the order pluggy would call them."""
+        hook = self._manager.hook
+        self._started = list(reversed(hook.hpcore_trial_started.get_hookimpls()))
+        self._reported = list(reversed(hook.hpcore_trial_reported.get_hookimpls()))
+        self._finished = list(reversed(hook.hpcore_trial_finished.get_hookimpls()))
+        self._search_finished = list(reversed(hook.hpcore_search_finished.get_hookimpls()))

@@ -15,9 +15,18 @@ from hpcore import defaults, hookspecs, loop
 from hpcore.backend import Backend
 
 
+class RelayManager(pluggy.PluginManager):
+    """A plugin manager that looks only at names of hpcore's hooks, so building one per search is cheap."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        if not name.startswith("hpcore_"):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 def build_relay(backend: Backend, observers: Iterable[object] = ()) -> pluggy.PluginManager:
     """The plugin manager of one search; call its hooks as `manager.hook.hpcore_ask(study=...)`."""
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager = RelayManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     manager.register(defaults, name="hpcore.defaults")
     manager.register(loop, name="hpcore.loop")

@@ -30,11 +30,13 @@ class TrialRunner:
     def __init__(self, study: Study, observers: Observers) -> None:
         self.study = study
         self.observers = observers
+        self._tells = len(study.hook.hpcore_tell.get_hookimpls()) > 1  # more than the core's "nothing to tell"
+        self._pruner = self.should_prune
 
     def run(self, trial: Trial) -> FrozenTrial:
         """Run `trial` in this process and record it; re-raise an interrupt or a programming error."""
         settings = self.study.settings
-        trial.pruner = self.should_prune
+        trial.pruner = self._pruner
         self.observers.trial_started(self.study, trial)
         record, reraise = execute_trial(
             settings.objective,
@@ -61,7 +63,8 @@ class TrialRunner:
     def record(self, record: FrozenTrial) -> None:
         """A trial ended: hold it in the ledger and journal, tell the backend, then the observers."""
         self.study.ledger.record(record)
-        self.study.hook.hpcore_tell(study=self.study, trial=record)
+        if self._tells:
+            self.study.hook.hpcore_tell(study=self.study, trial=record)
         self.observers.trial_finished(self.study, record)
 
     def should_prune(self, trial: Trial, value: float, step: int) -> bool:

@@ -86,7 +86,7 @@ class Trial:
         return self.suggest(name, _numeric(Int, name, low, high, log, step))
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
-        return self.suggest(name, _named(name, Categorical, choices))
+        return self.suggest(name, _categorical(name, choices))
 
     def sample_space(self, space: Any) -> None:
         """Sample a whole space before the objective runs: neutral by name, native by the backend."""
@@ -129,6 +129,27 @@ def _numeric(kind: type[Float] | type[Int], name: str, low: Any, high: Any, log:
 @functools.lru_cache(maxsize=1024, typed=True)
 def _kept_numeric(kind: type[Float] | type[Int], name: str, low: Any, high: Any, log: Any, step: Any) -> Param:
     return _named(name, kind, low, high, log=log, step=step)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes})  # choices equal by value and type alone
+
+
+def _categorical(name: str, choices: Any) -> Param:
+    """`_named` for Categorical; choices all of plain types give the same object for the same choices.
+
+    Other choices (tuples, objects) are built every time: equal ones are not always
+    the same (`(1, 2.0) == (1, 2)`), and the value must be one of the objects given.
+    """
+    if type(choices) in (list, tuple):
+        types = tuple(map(type, choices))
+        if _PLAIN.issuperset(types):
+            return _kept_categorical(name, tuple(choices), types)
+    return _named(name, Categorical, choices)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kept_categorical(name: str, choices: tuple[Any, ...], types: tuple[type, ...]) -> Param:
+    return _named(name, Categorical, choices)
 
 
 def _named(name: str, kind: Callable[..., Param], *args: Any, **kwargs: Any) -> Param:

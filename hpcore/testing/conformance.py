@@ -437,6 +437,13 @@ class BackendConformance:
         assert all(t.state is TrialState.COMPLETE and set(t.params) == {"x", "lr", "n", "act"} for t in result.trials)
 
     # -- laws §9 seeds ----------------------------------------------------------------
+    @pytest.mark.parametrize("seed", [-1, 2**32, 2**70])
+    def test_a_seed_out_of_range_is_refused_before_any_trial(self, seed: int) -> None:
+        ran: list[int] = []
+        with pytest.raises(InvalidArgument, match="seed must be an int from 0 to 2"):
+            self.run_search(lambda trial: ran.append(trial.number) or 0.0, {"c": Categorical([1, 2])}, seed=seed)
+        assert ran == []
+
     def test_same_seed_repeats_the_trials(self) -> None:
         self.require("seedable")
 

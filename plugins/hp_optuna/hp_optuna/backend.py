@@ -112,7 +112,7 @@ class OptunaBackend(Backend):
                 gc_after_trial=options.gc_after_trial,
                 show_progress_bar=options.show_progress_bar,
             )
-        study.ledger.load(finished_trials(optuna_study))  # those other workers finished meanwhile
+        study.ledger.load(finished_trials(optuna_study, skip=study.ledger))  # those other workers finished meanwhile
         return True
 
 

@@ -6,7 +6,7 @@ Rules:
 - a distribution is built once per search and parameter (``Distributions``): for a neutral
   space before the first trial, for a define-by-run parameter when first asked (the core hands
   back the same parameter object for the same ``suggest_*`` arguments); it is sampled through
-  ``optuna_internals.suggest``, the step every public ``suggest_*`` ends in;
+  ``optuna_internals.sampler``, the step every public ``suggest_*`` ends in;
 - a native space ``hp_space(trial)`` receives the ``optuna.Trial`` itself and must
   return the sampled values as a dict;
 - user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them;
@@ -69,6 +69,7 @@ class OptunaHandle(Trial):
         self.optuna_trial = optuna_trial
         self.distributions = distributions
         self.prune_signals = _prune_signals()
+        self._suggest = optuna_internals.sampler(optuna_trial)
 
     def _sample(self, name: str, param: Param) -> Any:
         known = self.distributions.get(name)
@@ -77,7 +78,7 @@ class OptunaHandle(Trial):
         else:
             built = distribution(param)
             self.distributions[name] = (param, built)
-        value = optuna_internals.suggest(self.optuna_trial, name, built)
+        value = self._suggest(name, built)
         return int(value) if isinstance(param, Int) else value
 
     def _sample_native(self, space: Callable[[optuna.Trial], Any]) -> Mapping[str, Any]:

@@ -9,6 +9,7 @@ Rules (docs/laws.md §3, §5):
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from hpcore import all_finite, FrozenTrial, TrialState
@@ -52,7 +53,7 @@ def to_trial(frozen: OptunaFrozenTrial) -> FrozenTrial:
     )
 
 
-def finished_trials(optuna_study: optuna.Study, skip: set[int] | frozenset[int] = frozenset()) -> list[FrozenTrial]:
+def finished_trials(optuna_study: optuna.Study, skip: Container[int] = frozenset()) -> list[FrozenTrial]:
     """The study's finished trials, except the numbers in `skip`."""
     return [
         to_trial(frozen)

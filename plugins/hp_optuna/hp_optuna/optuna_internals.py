@@ -1,14 +1,15 @@
 """The one private Optuna API hp-optuna uses, behind one function, checked against the tested versions.
 
-Rule: ``suggest`` samples `name` from a distribution built once per search through
-``optuna.Trial._suggest``, the step every public ``suggest_*`` ends in (present in the tested
-range, `TESTED`). Where that step is missing, a search fails at once naming the installed
+Rule: ``sampler(trial)`` is the trial's ``optuna.Trial._suggest``, the step every public
+``suggest_*`` ends in (present in the tested range, `TESTED`): called with a name and a
+distribution built once per search, it gives what that ``suggest_*`` would give. Where that step is missing, a search fails at once naming the installed
 Optuna and the tested range, instead of sampling wrongly.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hpcore import HpcoreError
@@ -24,9 +25,9 @@ class UnsupportedOptuna(HpcoreError, RuntimeError):
     """The installed Optuna lacks the private step hp-optuna samples through."""
 
 
-def suggest(optuna_trial: optuna.Trial, name: str, distribution: BaseDistribution) -> Any:
-    """`optuna_trial`'s value for `name` from `distribution`, as its ``suggest_*`` would give it."""
-    return optuna_trial._suggest(name, distribution)
+def sampler(optuna_trial: optuna.Trial) -> Callable[[str, BaseDistribution], Any]:
+    """`optuna_trial`'s sampling step: `(name, distribution)` → the value its ``suggest_*`` would give."""
+    return optuna_trial._suggest
 
 
 @functools.cache
