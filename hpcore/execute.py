@@ -64,16 +64,9 @@ def execute_trial(
         state, error, reraise = TrialState.FAILED, INTERRUPTED, exc
     except BaseException as exc:
         state, error, reraise = TrialState.FAILED, _describe(exc), exc
-    record = FrozenTrial(  # the record takes the trial's dicts: the trial is spent
-        number=trial.number,
-        params=trial.params,
-        state=state,
-        values=values,
-        intermediate=trial.intermediate,
-        error=error,
-        duration=time.perf_counter() - started,
-        user_attrs=trial.user_attrs,
-    )
+    duration = time.perf_counter() - started
+    # the record takes the trial's dicts (the trial is spent); fields in order, the fastest call
+    record = FrozenTrial(trial.number, trial.params, state, values, trial.intermediate, error, duration, trial.user_attrs)
     return record, reraise
 
 
