@@ -3,21 +3,21 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
-EXAMPLE_BACKEND := examples/hp_halton
+EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve
 DEV_TOOLS := pandas build pytest-timeout
 
 .PHONY: install test demo dist bench clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(EXAMPLE_BACKEND)/pyproject.toml Makefile
+$(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(addsuffix /pyproject.toml,$(EXAMPLE_BACKEND)) Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[testing]" $(foreach p,$(PLUGINS),-e $(p)) -e $(EXAMPLE_BACKEND) $(DEV_TOOLS)
+	$(BIN)/pip install --quiet -e ".[testing]" $(foreach p,$(PLUGINS),-e $(p)) $(foreach e,$(EXAMPLE_BACKEND),-e $(e)) $(DEV_TOOLS)
 	touch $@
 
 test: install
-	$(BIN)/python -m pytest tests $(EXAMPLE_BACKEND)/tests $(foreach p,$(PLUGINS),$(p)/tests)
+	$(BIN)/python -m pytest tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
 
 demo: install
 	$(BIN)/python examples/quickstart.py

@@ -1,12 +1,15 @@
-"""The docs keep up with the code: every hook documented, the backend walkthrough shows the real example."""
+"""The docs keep up with the code: every hook documented, the backend walkthrough shows the real examples."""
 
 import re
 from pathlib import Path
 
+import pytest
+
 from hpcore import hookspecs
 
 DOCS = Path(__file__).parent.parent / "docs"
-EXAMPLE = Path(__file__).parent.parent / "examples" / "hp_halton"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+SHOWN = ("pyproject.toml", "tests/test_conformance.py")  # and each example's plugin module
 
 
 def hook_names():
@@ -24,8 +27,36 @@ def test_every_documented_hook_exists():
     assert headings <= set(hook_names())
 
 
-def test_writing_a_backend_shows_the_example_files_as_they_are():
+@pytest.mark.parametrize("example", ["hp_halton", "hp_evolve"])
+def test_writing_a_backend_shows_the_example_files_as_they_are(example):
     text = (DOCS / "writing-a-backend.md").read_text()
-    for relative in ("hp_halton/plugin.py", "pyproject.toml", "tests/test_conformance.py"):
-        source = (EXAMPLE / relative).read_text().strip()
-        assert source in text, f"docs/writing-a-backend.md is out of date with examples/hp_halton/{relative}"
+    for relative in (f"{example}/plugin.py", *SHOWN):
+        source = (EXAMPLES / example / relative).read_text().strip()
+        assert source in text, f"docs/writing-a-backend.md is out of date with examples/{example}/{relative}"
+
+
+def test_every_cited_law_has_its_section():
+    """Code, tests and docs cite "docs/laws.md §N" (or "laws §N"): each N is a section of docs/laws.md."""
+    root = DOCS.parent
+    sections = set(re.findall(r"^## §(\d+) ", (DOCS / "laws.md").read_text(), re.M))
+    cited = {}
+    for folder in ("hpcore", "plugins", "examples", "tests", "docs"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix not in (".py", ".md") or not path.is_file():
+                continue
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if "laws" in line:
+                    for number in re.findall(r"§(\d+)", line):
+                        cited.setdefault(number, str(path.relative_to(root)))
+    assert cited and sections, (cited, sections)
+    missing = {n: where for n, where in cited.items() if n not in sections}
+    assert not missing, f"laws cited but not in docs/laws.md: {missing}"
+
+
+def test_the_backend_reference_names_every_public_name():
+    """docs/backend-reference.md says anything not on it is private: so every name of hpcore.__all__ is on it."""
+    import hpcore
+
+    text = (DOCS / "backend-reference.md").read_text()
+    missing = [name for name in hpcore.__all__ if not re.search(rf"`[^`]*\b{re.escape(name)}\b[^`]*`", text)]
+    assert not missing, f"public names missing from docs/backend-reference.md: {missing}"

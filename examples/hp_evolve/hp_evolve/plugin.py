@@ -1,0 +1,111 @@
+"""Registers the `evolve` backend with hpcore (the module the entry point names).
+
+A (1+1)-evolution strategy over quantiles: each trial samples every parameter near the best
+trial so far (a Gaussian step in [0, 1), mapped into the parameter by `Param.from_unit`), and
+`hpcore_tell` keeps the better of the two, widening the step after a success and narrowing it
+after a miss. Each trial keeps its quantiles in `user_attrs["evolve_units"]`, so a resumed
+search learns from the trials it loads.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from typing import Any
+
+import hpcore
+from hpcore import Direction, FrozenTrial, InvalidArgument, Param, TrialState
+
+UNITS = "evolve_units"
+GROW, SHRINK, MIN_STEP, MAX_STEP = 1.5, 0.7, 1e-4, 0.5
+BELOW_ONE = math.nextafter(1.0, 0.0)
+
+
+def reflect(u: float) -> float:
+    """`u` folded back into [0, 1) at both edges."""
+    u = abs(u) % 2.0
+    return min(2.0 - u if u > 1.0 else u, BELOW_ONE)
+
+
+class EvolveState:
+    """Per search: the random stream, the best trial's quantiles and score, and the step size."""
+
+    def __init__(self, seed: int | None, direction: Direction, step: float) -> None:
+        self.rng = random.Random(seed)
+        self.sign = 1.0 if direction is Direction.MINIMIZE else -1.0  # scores are minimized: negate to maximize
+        self.best: dict[str, float] = {}
+        self.best_score = math.inf
+        self.step = step
+        self.caught_up = False
+        self.lock = threading.RLock()  # hpcore_ask, sampling and hpcore_tell run in threads under n_jobs > 1
+
+    def unit(self, name: str) -> float:
+        """A quantile for `name`: a step away from the best trial's, or uniform for a name it lacks."""
+        with self.lock:
+            if name not in self.best:
+                return self.rng.random()
+            return reflect(self.best[name] + self.rng.gauss(0.0, self.step))
+
+    def learn(self, trial: FrozenTrial) -> None:
+        """Keep `trial` if it beats the best; widen the step after a success, narrow it after a miss."""
+        units = trial.user_attrs.get(UNITS)
+        if trial.state is not TrialState.COMPLETE or not units:
+            return  # PRUNED and FAILED trials have no values; another backend's trials have no quantiles
+        score = self.sign * trial.values[0]
+        with self.lock:
+            if score < self.best_score:
+                self.best, self.best_score = dict(units), score
+                self.step = min(self.step * GROW, MAX_STEP)
+            else:
+                self.step = max(self.step * SHRINK, MIN_STEP)
+
+    def catch_up(self, trials: list[FrozenTrial]) -> None:
+        """Learn once from the trials the search held before its first trial (a resumed search)."""
+        with self.lock:
+            if not self.caught_up:
+                self.caught_up = True
+                for trial in trials:
+                    self.learn(trial)
+
+
+class EvolveTrial(hpcore.Trial):
+    def __init__(self, number: int, state: EvolveState) -> None:
+        super().__init__(number)
+        self._state = state
+
+    def _sample(self, name: str, param: Param) -> Any:
+        u = self._state.unit(name)
+        self.user_attrs.setdefault(UNITS, {})[name] = u
+        return param.from_unit(u)
+
+
+class EvolveBackend(hpcore.Backend):
+    name = "evolve"
+    options = frozenset({"initial_step"})
+    capabilities = hpcore.Capabilities(define_by_run=True, seedable=True, parallel=True, resumable=True)
+
+    @hpcore.hookimpl
+    def hpcore_prepare(self, study: hpcore.Study) -> bool:
+        step = study.settings.options.get("initial_step", 0.2)
+        if not isinstance(step, (int, float)) or isinstance(step, bool) or not 0 < step <= MAX_STEP:
+            raise InvalidArgument(f"initial_step must be a number in (0, {MAX_STEP}], got {step!r}.")
+        study.backend_state = EvolveState(study.settings.seed, study.settings.directions[0], float(step))
+        return True
+
+    @hpcore.hookimpl
+    def hpcore_ask(self, study: hpcore.Study) -> EvolveTrial:
+        state: EvolveState = study.backend_state
+        if not state.caught_up:
+            state.catch_up(study.ledger.trials)
+        return EvolveTrial(study.ledger.next_number(), state)
+
+    @hpcore.hookimpl
+    def hpcore_tell(self, study: hpcore.Study, trial: FrozenTrial) -> bool:
+        study.backend_state.learn(trial)
+        return True
+
+
+@hpcore.hookimpl
+def hpcore_register_backends(register):
+    register(EvolveBackend())
