@@ -9,9 +9,10 @@ chosen backend, the core's defaults and loop (``trylast``) and the observers, so
 
 Implementations may accept a subset of a hook's arguments. Arguments are added, never
 reordered. With ``n_jobs > 1`` the core's loop (and Optuna's) runs trials in threads:
-``hpcore_ask``, ``hpcore_should_prune``, ``hpcore_tell`` and the observer hooks
-``hpcore_trial_started``, ``hpcore_trial_reported`` and ``hpcore_trial_finished`` are then
-called concurrently and must be thread-safe. The others are called from one thread.
+``hpcore_ask``, ``hpcore_should_prune``, ``hpcore_tell``, the observer hooks
+``hpcore_trial_started``, ``hpcore_trial_reported`` and ``hpcore_trial_finished``, and a
+backend's ``Trial._sample`` are then called concurrently and must be thread-safe. The
+others are called from one thread.
 """
 
 from __future__ import annotations

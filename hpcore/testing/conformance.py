@@ -6,7 +6,7 @@ Subclass it in a pytest module and name your backend::
         backend = "mine"
 
 Capability flags (`multi_objective`, `pruning`, `define_by_run`, `finite`,
-`seedable`, `distributed`, `resumable`) default to what the backend declares, and
+`seedable`, `parallel`, `distributed`, `resumable`) default to what the backend declares, and
 each declared flag is tested; set one to False to skip what the backend does not do.
 Three methods give the options some laws need: `pruning_options()` (a pruner or
 scheduler that stops trials reporting far worse values), `resume_options(directory)`
@@ -82,6 +82,7 @@ class BackendConformance:
     define_by_run: ClassVar[bool | None] = None
     finite: ClassVar[bool | None] = None
     seedable: ClassVar[bool | None] = None
+    parallel: ClassVar[bool | None] = None
     distributed: ClassVar[bool | None] = None
     resumable: ClassVar[bool | None] = None
 
@@ -281,6 +282,27 @@ class BackendConformance:
 
         self.check(prop, self.spaces(), st.lists(st.booleans(), min_size=1, max_size=4))
 
+    def test_value_count_mismatch_is_raised_at_once(self) -> None:
+        with pytest.raises(ValueCountMismatch, match="2 value.*1 direction"):
+            self.run_search(lambda trial: [1.0, 2.0], {"c": Categorical([1, 2, 3])}, catch=(Exception,), n_trials=3)
+
+    def test_interrupt_keeps_finished_trials(self) -> None:
+        def objective(trial: Trial) -> float:
+            if trial.number == 2:
+                raise KeyboardInterrupt
+            return float(trial.number)
+
+        space = {"c": Categorical(list(range(20)))}
+        with tempfile.TemporaryDirectory() as tmp:
+            journal = Path(tmp) / "journal.jsonl"
+            with pytest.raises(KeyboardInterrupt):
+                self.run_search(objective, space, journal=journal, n_trials=6)
+            kept = read_journal(journal)[1]
+        interrupted = [t for t in kept if t.number == 2]
+        assert len(interrupted) == 1 and interrupted[0].state is TrialState.FAILED
+        assert "interrupted" in (interrupted[0].error or "")
+        assert {0, 1} <= {t.number for t in kept if t.state is TrialState.COMPLETE}
+
     # -- laws §10 pruning --------------------------------------------------------------
     def test_a_pruning_backend_prunes_trials_that_report_far_worse(self) -> None:
         if not self.capable("pruning"):
@@ -311,27 +333,6 @@ class BackendConformance:
         space = {"c": Categorical([1, 2, 3])}
         result = self.run_search(objective, space, direction=["minimize", "maximize"], n_trials=3)
         assert all(t.state is TrialState.COMPLETE for t in result.trials)
-
-    def test_value_count_mismatch_is_raised_at_once(self) -> None:
-        with pytest.raises(ValueCountMismatch, match="2 value.*1 direction"):
-            self.run_search(lambda trial: [1.0, 2.0], {"c": Categorical([1, 2, 3])}, catch=(Exception,), n_trials=3)
-
-    def test_interrupt_keeps_finished_trials(self) -> None:
-        def objective(trial: Trial) -> float:
-            if trial.number == 2:
-                raise KeyboardInterrupt
-            return float(trial.number)
-
-        space = {"c": Categorical(list(range(20)))}
-        with tempfile.TemporaryDirectory() as tmp:
-            journal = Path(tmp) / "journal.jsonl"
-            with pytest.raises(KeyboardInterrupt):
-                self.run_search(objective, space, journal=journal, n_trials=6)
-            kept = read_journal(journal)[1]
-        interrupted = [t for t in kept if t.number == 2]
-        assert len(interrupted) == 1 and interrupted[0].state is TrialState.FAILED
-        assert "interrupted" in (interrupted[0].error or "")
-        assert {0, 1} <= {t.number for t in kept if t.state is TrialState.COMPLETE}
 
     # -- laws §2 objective ------------------------------------------------------------
     def test_metrics_go_through_compute_objective(self) -> None:
@@ -415,6 +416,14 @@ class BackendConformance:
         numbers = [t.number for t in final.trials]
         assert sorted(numbers) == list(range(10)), numbers
         assert all(t.values == [float(t.number)] for t in final.trials)
+
+    # -- parallel: several trials at once ---------------------------------------------
+    def test_parallel_trials_run_each_once(self) -> None:
+        self.require("parallel")
+        space = {"c": Categorical(list(range(50)))}
+        result = self.run_search(lambda trial: float(trial.number), space, n_trials=6, n_jobs=2)
+        assert sorted(t.number for t in result.trials) == list(range(6))
+        assert all(t.state is TrialState.COMPLETE and t.values == [float(t.number)] for t in result.trials)
 
     # -- define-by-run ----------------------------------------------------------------
     def test_define_by_run_suggestions_lie_in_their_ranges(self) -> None:

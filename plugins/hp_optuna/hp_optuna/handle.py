@@ -56,6 +56,8 @@ def space_distributions(space: Any) -> Distributions:
     for name, param in space.items():
         try:
             built[name] = (param, distribution(param))
+        except InvalidSpace as exc:
+            raise InvalidSpace(f"parameter {name!r}: {exc}") from None
         except ValueError as exc:
             raise InvalidSpace(f"parameter {name!r}: Optuna cannot sample {param}: {exc}") from None
     return built

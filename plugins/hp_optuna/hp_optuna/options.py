@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,13 +44,8 @@ class RunOptions:
     show_progress_bar: bool = False
 
 
-def check_options(options: dict[str, Any]) -> None:
-    unknown = sorted(set(options) - set(KNOWN_OPTIONS))
-    if unknown:
-        raise InvalidArgument(
-            f"the optuna backend does not know the option(s) {', '.join(map(repr, unknown))}: "
-            f"it takes {', '.join(KNOWN_OPTIONS)}."
-        )
+def check_options(options: Mapping[str, Any]) -> None:
+    """Refuse options that cannot go together (the core has already refused unknown ones)."""
     if "study" in options:
         clashing = [name for name in STUDY_OPTIONS if name in options]
         if clashing:
