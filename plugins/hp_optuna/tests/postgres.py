@@ -12,8 +12,8 @@ Rules:
   system user, which owns the directory;
 - on leaving, the server is stopped (fast: clients are disconnected) and the directory
   removed, whatever happened inside;
-- the newest Debian `/usr/lib/postgresql/*/bin/initdb` is used, else `initdb` on PATH; with
-  neither, `server()` raises RuntimeError(INSTALL_HINT).
+- the programs are those beside the newest Debian `/usr/lib/postgresql/*/bin/initdb`, else
+  beside `initdb` on PATH (a link followed); with neither, `server()` raises RuntimeError(INSTALL_HINT).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def bin_dir() -> Path | None:
     if debian:
         return Path(max(debian, key=lambda p: [int(v) for v in Path(p).parts[-3].split(".")])).parent
     on_path = shutil.which("initdb")
-    return Path(on_path).parent if on_path else None
+    return Path(on_path).resolve().parent if on_path else None
 
 
 @contextlib.contextmanager
