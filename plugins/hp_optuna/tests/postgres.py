@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server on 127.0.0.1, for the tests (conftest's `postgres_url`) and `benchmarks/bench_postgres.py`.
 
-    with postgres.server() as url:  # postgresql+psycopg2://hpcore:PASSWORD@127.0.0.1:PORT/hpcore
+    with postgres.server() as url:  # postgresql+psycopg://hpcore:PASSWORD@127.0.0.1:PORT/hpcore
         ...
 
 Rules:
@@ -69,7 +69,7 @@ def server() -> Iterator[str]:
         try:
             env = {**os.environ, "PGPASSWORD": password}
             _run([programs / "createdb", "-h", "127.0.0.1", "-p", port, "-U", USER, DATABASE], root, env)
-            yield f"postgresql+psycopg2://{USER}:{password}@127.0.0.1:{port}/{DATABASE}"
+            yield f"postgresql+psycopg://{USER}:{password}@127.0.0.1:{port}/{DATABASE}"
         finally:
             _run([*as_postgres, programs / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], root)
     finally:
