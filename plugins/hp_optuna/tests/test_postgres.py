@@ -45,7 +45,7 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen, what: str) -
 
 def test_three_processes_share_one_study(postgres_url: str) -> None:
     optuna.create_study(storage=postgres_url, study_name="shared")
-    workers = [start(postgres_url, "shared", 10, "--sleep", 0.05) for _ in range(3)]
+    workers = [start(postgres_url, "shared", 10, "--sleep", 0.1) for _ in range(3)]
     reports = [finish(w) for w in workers]
     assert sorted(n for r in reports for n in r["ran"]) == list(range(30)), "every trial number once, none lost"
     trials = stored(postgres_url, "shared")
