@@ -1,9 +1,9 @@
-"""A search run as its own process, for the resume and several-workers tests.
+"""A search run as its own process, for the resume and several-workers tests and benchmarks/bench_postgres.py.
 
     python worker.py STORAGE STUDY_NAME N_TRIALS [--max-trials N] [--sleep SECONDS] [--hang-at NUMBER --marker PATH]
 
 STORAGE is a URL (opened with a 1-second heartbeat) or a path ending in .log (a journal file).
-Each trial sleeps --sleep seconds (0.01: long enough for the workers to interleave).
+Each trial sleeps --sleep seconds (default 0.01, long enough for the workers to interleave).
 With --hang-at, the trial of that number writes MARKER and sleeps until the test kills the process.
 Prints one JSON line: the numbers of the trials this process ran and the numbers its result holds.
 """
