@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
 EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve
-DEV_TOOLS := pandas build pytest-timeout
+DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]'
 
 .PHONY: install test demo dist bench clean
 

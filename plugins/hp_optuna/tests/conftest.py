@@ -1,11 +1,14 @@
-"""Shared set-up for the hp-optuna tests: the benchmark space and its objectives as fixtures; Optuna's INFO lines silenced.
+"""Shared set-up for the hp-optuna tests: the benchmark space and its objectives as fixtures; Optuna's INFO lines silenced;
+a throwaway PostgreSQL server for the session (`postgres_url`).
 
 Tests use fixtures, not imports: pytest runs with --import-mode=importlib.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
+from pathlib import Path
 
 import optuna
 import pytest
@@ -57,3 +60,15 @@ def quiet_optuna() -> Iterator[None]:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     yield
     optuna.logging.set_verbosity(verbosity)
+
+
+@pytest.fixture(scope="session", name="postgres_url")
+def postgres_url_fixture() -> Iterator[str]:
+    """The URL of a database on a PostgreSQL server started for this session (postgres.py); skips where none is installed."""
+    spec = importlib.util.spec_from_file_location("hp_optuna_tests_postgres", Path(__file__).with_name("postgres.py"))
+    postgres = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(postgres)
+    if postgres.bin_dir() is None:
+        pytest.skip(postgres.INSTALL_HINT)
+    with postgres.server() as url:
+        yield url

@@ -1,8 +1,9 @@
-"""A search run as its own process, for the resume and several-workers tests.
+"""A search run as its own process, for the resume and several-workers tests and benchmarks/bench_postgres.py.
 
-    python worker.py STORAGE STUDY_NAME N_TRIALS [--max-trials N] [--hang-at NUMBER --marker PATH]
+    python worker.py STORAGE STUDY_NAME N_TRIALS [--max-trials N] [--sleep SECONDS] [--hang-at NUMBER --marker PATH]
 
 STORAGE is a URL (opened with a 1-second heartbeat) or a path ending in .log (a journal file).
+Each trial sleeps --sleep seconds (default 0.01, long enough for the workers to interleave).
 With --hang-at, the trial of that number writes MARKER and sleeps until the test kills the process.
 Prints one JSON line: the numbers of the trials this process ran and the numbers its result holds.
 """
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("study_name")
     parser.add_argument("n_trials", type=int)
     parser.add_argument("--max-trials", type=int)
+    parser.add_argument("--sleep", type=float, default=0.01)
     parser.add_argument("--hang-at", type=int)
     parser.add_argument("--marker")
     args = parser.parse_args()
@@ -38,7 +40,7 @@ def main() -> None:
         if trial.number == args.hang_at:
             Path(args.marker).write_text(str(trial.number))
             time.sleep(600)
-        time.sleep(0.01)  # long enough for the workers to interleave
+        time.sleep(args.sleep)
         return (trial.params["x"] - 1) ** 2 + trial.params["n"]
 
     options: dict = {"study_name": args.study_name}
