@@ -62,5 +62,17 @@ class JournalMismatch(HpcoreError, ValueError):
     """A journal written by a search with other directions."""
 
 
+class NotAJournal(JournalMismatch):
+    """A file given as a journal that is not an hpcore journal; it is left untouched."""
+
+
+class JournalCorrupt(HpcoreError, ValueError):
+    """A journal line that cannot be read, other than the torn last line a killed writer leaves."""
+
+
+class JournalLocked(HpcoreError, RuntimeError):
+    """A journal another search (in this process or another) has open."""
+
+
 class TrialPruned(Exception):
     """Raise inside the objective to prune the running trial (Optuna's convention)."""

@@ -3,9 +3,18 @@
 Rules:
 - the first line is a header naming the directions; a journal is only resumed by a
   search with the same directions (else JournalMismatch);
+- nothing is written to a file before it is known to be a journal of this search: a file
+  that is not an hpcore journal is refused (NotAJournal) and left as it is;
+- one writer at a time: an open journal holds an exclusive lock (`fcntl.flock`) until it is
+  closed, and a second search that opens it, in this process or another, is refused at once
+  (JournalLocked); the lock ends with the process that held it, killed or not. Readers
+  (`read_journal`) take no lock. Workers that share a search share a backend's storage
+  (Optuna's `storage=`), never a journal;
 - each finished trial is one line, written and flushed as the trial ends, so a killed
   process loses only the trial it was running;
-- a torn last line (the process died mid-write) is cut off when the journal is opened;
+- a torn last line (no newline: its writer died mid-write) is cut off, with a warning, when
+  the journal is opened, and skipped by readers; any other line that cannot be read is
+  reported with its line number (JournalCorrupt), and the file is left as it is;
 - a trial number written twice (a retried trial) keeps its last line.
 """
 
@@ -17,48 +26,62 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from hpcore.errors import JournalMismatch
+from hpcore.errors import (
+    InvalidArgument,
+    JournalCorrupt,
+    JournalLocked,
+    JournalMismatch,
+    NotAJournal,
+)
 from hpcore.objective import Direction
-from hpcore.records import FrozenTrial
+from hpcore.records import FrozenTrial, TrialState
 
 log = logging.getLogger("hpcore")
 
 FORMAT = "hpcore-journal"
 VERSION = 1
 
-
 class Journal:
     def __init__(self, path: str | os.PathLike[str], directions: Sequence[Direction]) -> None:
-        self.path = Path(path)
+        self.path = _file_path(path)
         self.directions = [Direction(d).value for d in directions]
-        self.trials: list[FrozenTrial] = []
         self._lock = threading.Lock()
-        if self.path.exists() and self.path.stat().st_size > 0:
-            self.trials = self._resume()
-            self._file = self.path.open("a", encoding="utf-8")
-        else:
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("w", encoding="utf-8")
-            self._write({"format": FORMAT, "version": VERSION, "directions": self.directions})
+            self._file = self.path.open("ab")  # creates a missing file; changes nothing in an existing one
+        except OSError as exc:
+            raise InvalidArgument(f"journal {self.path} cannot be opened ({exc}): give a path to a file you can write.") from None
+        try:
+            _lock(self._file.fileno(), self.path)
+            self.trials = self._open()
+        except BaseException:
+            self._file.close()
+            raise
 
-    def _resume(self) -> list[FrozenTrial]:
-        raw = self.path.read_bytes()
-        complete = raw[: raw.rfind(b"\n") + 1]
-        if len(complete) < len(raw):
-            log.warning("journal %s ends in a torn line (a killed writer); it is cut off", self.path)
-            with self.path.open("r+b") as f:
-                f.truncate(len(complete))
-        directions, trials = read_journal(self.path)
-        if directions != self.directions:
+    def _open(self) -> list[FrozenTrial]:
+        """The trials of an existing journal of this search, or [] once a new one has its header."""
+        data = self.path.read_bytes()
+        if not data:
+            self._write({"format": FORMAT, "version": VERSION, "directions": self.directions})
+            return []
+        lines = data.split(b"\n")[:-1]  # what follows the last newline is a torn line, or nothing
+        header = _header(self.path, lines)
+        if header["directions"] != self.directions:
             raise JournalMismatch(
-                f"{self.path} was written by a search with directions {directions}, "
+                f"{self.path} was written by a search with directions {header['directions']}, "
                 f"not {self.directions}: give a new journal path, or the same directions."
             )
+        trials = _trials(self.path, lines, len(self.directions))
+        complete = data.rfind(b"\n") + 1
+        if complete < len(data):
+            log.warning("journal %s ends in a torn line (a killed writer); it is cut off", self.path)
+            self._file.truncate(complete)
         return trials
 
-    def _write(self, record: dict) -> None:
-        self._file.write(json.dumps(record) + "\n")
+    def _write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record).encode() + b"\n")
         self._file.flush()
 
     def append(self, trial: FrozenTrial) -> None:
@@ -67,21 +90,82 @@ class Journal:
             self._write(trial.to_json())
 
     def close(self) -> None:
+        """Close the file, which ends the lock."""
         with self._lock:
             self._file.close()
 
 
 def read_journal(path: str | os.PathLike[str]) -> tuple[list[str], list[FrozenTrial]]:
-    """A journal's directions and its trials in number order (the last line of a number wins)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    header = json.loads(lines[0]) if lines else {}
-    if header.get("format") != FORMAT:
-        raise JournalMismatch(f"{path} is not an hpcore journal: give a new path, or remove the file.")
+    """A journal's directions and its trials in number order (the last line of a number wins).
+
+    A torn last line is skipped (its writer may be writing it).
+    """
+    path = Path(path)
+    lines = path.read_bytes().split(b"\n")[:-1]
+    header = _header(path, lines)
+    return header["directions"], _trials(path, lines, len(header["directions"]))
+
+
+def _file_path(path: Any) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgument(f"journal must be a file path (a str or pathlib.Path), got {path!r}.")
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidArgument(f"journal {path} is a directory: give the path of a file, such as {path / 'runs.jsonl'}.")
+    return path
+
+
+def _lock(fd: int, path: Path) -> None:
+    import fcntl  # POSIX; imported here so that hpcore loads without it
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise JournalLocked(
+            f"{path} is open in another search (in this process or another), and one search writes a journal "
+            "at a time: wait for that search to end, or give this one another journal path. Workers that share "
+            "a search share a backend's storage (such as Optuna's storage=), not a journal."
+        ) from None
+
+
+def _header(path: Path, lines: list[bytes]) -> dict[str, Any]:
+    """The header on the first of a file's complete lines; NotAJournal when there is none."""
+    try:
+        header = json.loads(lines[0]) if lines else None
+    except ValueError:  # not JSON, or not text
+        header = None
+    if not (isinstance(header, dict) and header.get("format") == FORMAT and isinstance(header.get("directions"), list)):
+        raise NotAJournal(f"{path} is not an hpcore journal (it is left as it is): give another journal path.")
+    if header.get("version") != VERSION:
+        raise JournalMismatch(
+            f"{path} is a journal of version {header.get('version')!r}; this hpcore reads version {VERSION}: "
+            "use the hpcore that wrote it, or a new journal path."
+        )
+    return header
+
+
+def _trials(path: Path, lines: list[bytes], n_directions: int) -> list[FrozenTrial]:
+    """The trials on the lines after the header, in number order; JournalCorrupt names a line that cannot be read."""
     by_number: dict[int, FrozenTrial] = {}
-    for line in lines[1:]:
+    for number, line in enumerate(lines[1:], start=2):
         try:
-            trial = FrozenTrial.from_json(json.loads(line))
-        except ValueError:  # a torn last line, left by a writer killed mid-write
-            continue
+            trial = _trial(line, n_directions)
+        except ValueError as exc:
+            raise JournalCorrupt(
+                f"{path} line {number} cannot be read: {exc}. Repair or delete that line "
+                "(the file is left as it is), or give a new journal path."
+            ) from None
         by_number[trial.number] = trial
-    return header["directions"], sorted(by_number.values(), key=lambda t: t.number)
+    return sorted(by_number.values(), key=lambda t: t.number)
+
+
+def _trial(line: bytes, n_directions: int) -> FrozenTrial:
+    """One trial line; ValueError saying what is wrong with it."""
+    try:
+        data = json.loads(line)
+    except ValueError as exc:
+        raise ValueError(f"it is not JSON ({exc})") from None
+    trial = FrozenTrial.from_json(data)
+    if trial.state is TrialState.COMPLETE and len(trial.values) != n_directions:
+        raise ValueError(f"it is COMPLETE with {len(trial.values)} value(s) for {n_directions} direction(s)")
+    return trial

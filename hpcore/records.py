@@ -59,17 +59,28 @@ class FrozenTrial:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FrozenTrial:
-        return cls(
-            number=int(data["number"]),
-            params=dict(data["params"]),
-            state=TrialState(data["state"]),
-            values=[float(v) for v in data["values"]],
-            intermediate={int(k): float(v) for k, v in data.get("intermediate", {}).items()},
-            error=data.get("error"),
-            duration=float(data.get("duration", 0.0)),
-            user_attrs=dict(data.get("user_attrs", {})),
-        )
+    def from_json(cls, data: Any) -> FrozenTrial:
+        """The trial `to_json` wrote; ValueError saying what is missing or malformed."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a trial is a JSON object, not {type(data).__name__}")
+        missing = [key for key in ("number", "params", "state", "values") if key not in data]
+        if missing:
+            raise ValueError(f"it has no {missing[0]!r}")
+        if type(data["number"]) is not int or not isinstance(data["params"], dict) or not isinstance(data["values"], list):
+            raise ValueError("its number must be an int, its params an object and its values a list")
+        try:
+            return cls(
+                number=data["number"],
+                params=dict(data["params"]),
+                state=TrialState(data["state"]),
+                values=[float(v) for v in data["values"]],
+                intermediate={int(k): float(v) for k, v in data.get("intermediate", {}).items()},
+                error=data.get("error"),
+                duration=float(data.get("duration", 0.0)),
+                user_attrs=dict(data.get("user_attrs", {})),
+            )
+        except (TypeError, AttributeError) as exc:  # a value of the wrong kind
+            raise ValueError(f"it holds a value of the wrong kind ({exc})") from None
 
 
 def _jsonable(value: Any, what: str) -> Any:

@@ -1,6 +1,7 @@
 """The journal keeps every finished trial, survives a killed writer, and refuses other directions."""
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -11,7 +12,7 @@ import time
 import pytest
 
 import hpcore
-from hpcore.errors import JournalMismatch
+from hpcore.errors import InvalidArgument, JournalCorrupt, JournalMismatch, NotAJournal
 from hpcore.journal import read_journal
 from hpcore import TrialState
 
@@ -24,23 +25,6 @@ def test_a_journal_written_with_other_directions_is_refused(tmp_path):
     with pytest.raises(JournalMismatch, match=r"directions \['minimize'\], not \['maximize'\]"):
         hpcore.search(lambda t: 0.0, SPACE, backend="random", direction="max", n_trials=2, journal=journal)
     assert len(read_journal(journal)[1]) == 2  # nothing lost
-
-
-def test_a_file_that_is_not_a_journal_is_refused(tmp_path):
-    path = tmp_path / "notes.jsonl"
-    path.write_text('{"hello": 1}\n')
-    with pytest.raises(JournalMismatch, match="not an hpcore journal"):
-        hpcore.search(lambda t: 0.0, SPACE, backend="random", journal=path)
-
-
-def test_a_torn_last_line_is_cut_off(tmp_path):
-    journal = tmp_path / "j.jsonl"
-    hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=3, journal=journal)
-    with journal.open("a") as f:
-        f.write('{"number": 3, "par')
-    result = hpcore.search(lambda t: 1.0, SPACE, backend="random", n_trials=1, journal=journal)
-    assert [t.number for t in result.trials] == [0, 1, 2, 3]
-    assert all(json.loads(line) for line in journal.read_text().splitlines())
 
 
 def test_a_killed_search_resumes_from_its_journal(tmp_path):
@@ -74,3 +58,124 @@ def test_a_killed_search_resumes_from_its_journal(tmp_path):
     assert [t.number for t in result.trials] == list(range(8))
     assert all(t.state is TrialState.COMPLETE for t in result.trials)
     assert result.best_trial.number == 0
+
+
+# -- a file that is not a journal of this search is never written to -----------------------------
+def _saved_result(path):
+    hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=2).save(path)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _saved_result,
+        lambda path: path.write_text("my notes\nsecond line\nno newline at the end"),
+        lambda path: path.write_text('{"hello": 1}\n'),
+        lambda path: path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"),
+    ],
+    ids=["saved-result", "text", "other-json", "binary"],
+)
+def test_a_file_that_is_not_a_journal_is_refused_and_left_untouched(tmp_path, make):
+    path = tmp_path / "r.json"
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(NotAJournal, match="not an hpcore journal.*another journal path"):
+        hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=1, journal=path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("journal, match", [(42, "journal must be a file path.*got 42"), (".", "is a directory")])
+def test_a_journal_that_is_not_a_file_path_is_refused(tmp_path, journal, match):
+    journal = tmp_path if journal == "." else journal
+    with pytest.raises(InvalidArgument, match=match):
+        hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=1, journal=journal)
+
+
+# -- one writer at a time ------------------------------------------------------------------------
+HOLDER = textwrap.dedent(
+    """
+    import pathlib, sys, time, hpcore
+    journal, started, release = sys.argv[1:4]
+    def objective(trial):
+        pathlib.Path(started).touch()
+        while not pathlib.Path(release).exists():
+            time.sleep(0.02)
+        return 1.0
+    hpcore.search(objective, {"x": hpcore.Float(0, 1)}, backend="random", n_trials=2, journal=journal)
+    """
+)
+SECOND = textwrap.dedent(
+    """
+    import sys, hpcore
+    hpcore.search(lambda t: 2.0, {"x": hpcore.Float(0, 1)}, backend="random", n_trials=4, journal=sys.argv[1])
+    """
+)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "existing"])
+def test_a_second_process_on_the_same_journal_is_refused_at_once(tmp_path, existing):
+    journal, started, release = tmp_path / "j.jsonl", tmp_path / "started", tmp_path / "release"
+    if existing:
+        hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=3, journal=journal)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(journal), str(started), str(release)])
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert holder.poll() is None and time.monotonic() < deadline, "the first search never started a trial"
+            time.sleep(0.02)
+        second = subprocess.run([sys.executable, "-c", SECOND, str(journal)], capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert "JournalLocked" in second.stderr and str(journal) in second.stderr
+        assert "another journal path" in second.stderr
+    finally:
+        release.touch()
+        assert holder.wait(timeout=60) == 0
+    first = 3 if existing else 0
+    _, kept = read_journal(journal)
+    assert [t.number for t in kept] == list(range(first + 2))
+    assert [t.values for t in kept[first:]] == [[1.0], [1.0]]  # only the first process wrote
+
+
+# -- a damaged line is reported, never dropped ---------------------------------------------------
+def _drop_state(line):
+    record = json.loads(line)
+    del record["state"]
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda line: line[:10] + "#" + line[11:], "not JSON"),
+        (lambda line: line.replace('"COMPLETE"', '"DONE"'), "'DONE' is not a valid TrialState"),
+        (_drop_state, "no 'state'"),
+        (lambda line: line.replace('"values": [0.0]', '"values": []'), "COMPLETE with 0 value"),
+        (lambda line: "", "not JSON"),
+    ],
+    ids=["garbled", "bad-state", "missing-key", "no-values", "empty"],
+)
+def test_a_damaged_line_is_reported_with_its_number_and_the_file_kept(tmp_path, damage, reason):
+    journal = tmp_path / "j.jsonl"
+    hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=3, journal=journal)
+    lines = journal.read_text().splitlines()
+    lines[2] = damage(lines[2])  # trial 1, the third line
+    journal.write_text("\n".join(lines) + '\n{"number": 3, "par')  # and a torn last line
+    before = journal.read_bytes()
+    with pytest.raises(JournalCorrupt, match=f"line 3 .*{reason}.*"):
+        hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=1, journal=journal)
+    with pytest.raises(JournalCorrupt, match="line 3 "):
+        read_journal(journal)
+    assert journal.read_bytes() == before
+
+
+def test_a_torn_last_line_is_cut_off_with_a_warning(tmp_path, caplog):
+    journal = tmp_path / "j.jsonl"
+    hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=2, journal=journal)
+    with journal.open("a") as f:
+        f.write('{"number": 2, "par')
+    assert [t.number for t in read_journal(journal)[1]] == [0, 1]  # a reader skips it: a writer may be writing it
+    with caplog.at_level(logging.WARNING, logger="hpcore"):
+        hpcore.search(lambda t: 1.0, SPACE, backend="random", n_trials=1, journal=journal)
+    assert "torn line" in caplog.text
+    assert [t.number for t in read_journal(journal)[1]] == [0, 1, 2]
+    assert all(json.loads(line) for line in journal.read_text().splitlines())
