@@ -116,7 +116,7 @@ def search(
     try:
         hook.hpcore_prepare(study=study)
         if journal is not None:
-            study.ledger.use_journal(Journal(journal, directions))
+            study.ledger.use_journal(Journal(journal, directions, space))
         study.ledger.load(hook.hpcore_load_trials(study=study) or ())
         hook.hpcore_optimize(study=study, runner=TrialRunner(study, events))
     except KeyboardInterrupt as interrupt:

@@ -59,7 +59,7 @@ class MultipleObjectives(HpcoreError, RuntimeError):
 
 
 class JournalMismatch(HpcoreError, ValueError):
-    """A journal written by a search with other directions."""
+    """A journal written by a search with other directions or another space."""
 
 
 class NotAJournal(JournalMismatch):
@@ -72,6 +72,10 @@ class JournalCorrupt(HpcoreError, ValueError):
 
 class JournalLocked(HpcoreError, RuntimeError):
     """A journal another search (in this process or another) has open."""
+
+
+class JournalCannotKeep(InvalidSpace):
+    """A categorical choice a journal cannot write and read back as the same choice."""
 
 
 class TrialPruned(Exception):

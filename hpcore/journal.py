@@ -1,8 +1,11 @@
 """An append-only JSON-lines ledger of finished trials; a search resumes from it.
 
 Rules:
-- the first line is a header naming the directions; a journal is only resumed by a
-  search with the same directions (else JournalMismatch);
+- the first line is a header naming the directions and the space: each neutral parameter's
+  kind and settings (a kind the core does not know, by its class name only), a native
+  space by its form ("function", "ray", ...), null for define-by-run. A journal is only
+  resumed by a search with the same directions and the same space (else JournalMismatch,
+  naming the difference); a header without a space (an older journal) is not checked for it;
 - nothing is written to a file before it is known to be a journal of this search: a file
   that is not an hpcore journal is refused (NotAJournal) and left as it is;
 - one writer at a time: an open journal holds an exclusive lock (`fcntl.flock`) until it is
@@ -15,21 +18,26 @@ Rules:
 - a torn last line (no newline: its writer died mid-write) is cut off, with a warning, when
   the journal is opened, and skipped by readers; any other line that cannot be read is
   reported with its line number (JournalCorrupt), and the file is left as it is;
-- a trial number written twice (a retried trial) keeps its last line.
+- a trial number written twice (a retried trial) keeps its last line;
+- a categorical choice is written as JSON and read back as the very choice object of the
+  space; a choice that JSON cannot write, or that two choices would share, is refused
+  before the file is opened (JournalCannotKeep).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from hpcore.errors import (
     InvalidArgument,
+    JournalCannotKeep,
     JournalCorrupt,
     JournalLocked,
     JournalMismatch,
@@ -37,16 +45,22 @@ from hpcore.errors import (
 )
 from hpcore.objective import Direction
 from hpcore.records import FrozenTrial, TrialState
+from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
 
 log = logging.getLogger("hpcore")
 
 FORMAT = "hpcore-journal"
 VERSION = 1
 
+Choices = Mapping[str, Mapping[str, Any]]  # parameter name -> the JSON text of each choice -> the choice
+
+
 class Journal:
-    def __init__(self, path: str | os.PathLike[str], directions: Sequence[Direction]) -> None:
+    def __init__(self, path: str | os.PathLike[str], directions: Sequence[Direction], space: Any = None) -> None:
         self.path = _file_path(path)
         self.directions = [Direction(d).value for d in directions]
+        self._choices = _choices(space)
+        self._described = _describe_space(space, self._choices)
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +78,7 @@ class Journal:
         """The trials of an existing journal of this search, or [] once a new one has its header."""
         data = self.path.read_bytes()
         if not data:
-            self._write({"format": FORMAT, "version": VERSION, "directions": self.directions})
+            self._write({"format": FORMAT, "version": VERSION, "directions": self.directions, "space": self._described})
             return []
         lines = data.split(b"\n")[:-1]  # what follows the last newline is a torn line, or nothing
         header = _header(self.path, lines)
@@ -73,7 +87,12 @@ class Journal:
                 f"{self.path} was written by a search with directions {header['directions']}, "
                 f"not {self.directions}: give a new journal path, or the same directions."
             )
-        trials = _trials(self.path, lines, len(self.directions))
+        if "space" in header and header["space"] != json.loads(json.dumps(self._described)):
+            raise JournalMismatch(
+                f"{self.path} was written by a search with another space: {_difference(header['space'], self._described)}. "
+                "Give a new journal path, or the journal's space."
+            )
+        trials = _trials(self.path, lines, len(self.directions), self._choices)
         complete = data.rfind(b"\n") + 1
         if complete < len(data):
             log.warning("journal %s ends in a torn line (a killed writer); it is cut off", self.path)
@@ -98,12 +117,82 @@ class Journal:
 def read_journal(path: str | os.PathLike[str]) -> tuple[list[str], list[FrozenTrial]]:
     """A journal's directions and its trials in number order (the last line of a number wins).
 
-    A torn last line is skipped (its writer may be writing it).
+    A torn last line is skipped (its writer may be writing it); choices are as JSON reads them.
     """
     path = Path(path)
     lines = path.read_bytes().split(b"\n")[:-1]
     header = _header(path, lines)
-    return header["directions"], _trials(path, lines, len(header["directions"]))
+    return header["directions"], _trials(path, lines, len(header["directions"]), {})
+
+
+def _describe_space(space: Any, choices: Choices) -> Any:
+    """The space as a journal's header holds it; `choices` are its categorical choices by JSON text."""
+    if space is None:
+        return None
+    if not is_neutral(space):
+        return space_form(space)
+    return {name: _describe(param, choices.get(name, {})) for name, param in space.items()}
+
+
+def _describe(param: Param, choices: Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(param, Float):
+        step = None if param.step is None else float(param.step)
+        return {"kind": "float", "low": float(param.low), "high": float(param.high), "log": param.log, "step": step}
+    if isinstance(param, Int):
+        return {"kind": "int", "low": param.low, "high": param.high, "log": param.log, "step": param.step}
+    if isinstance(param, Categorical):
+        return {"kind": "categorical", "choices": [json.loads(text) for text in choices]}
+    return {"kind": f"{type(param).__module__}.{type(param).__qualname__}"}
+
+
+def _choices(space: Any) -> Choices:
+    """Each categorical parameter's choices by their JSON text; JournalCannotKeep for a choice JSON cannot give back."""
+    if space is None or not is_neutral(space):
+        return {}
+    kept: dict[str, dict[str, Any]] = {}
+    for name, param in space.items():
+        if not isinstance(param, Categorical):
+            continue
+        kept[name] = {}
+        for choice in param.choices:
+            try:
+                text = json.dumps(choice)
+            except (TypeError, ValueError):
+                raise JournalCannotKeep(f"parameter {name!r}: choice {choice!r} cannot be written to a journal (JSON cannot write it): {_KEEP}") from None
+            back = json.loads(text)
+            if json.dumps(back) != text:
+                raise JournalCannotKeep(f"parameter {name!r}: choice {choice!r} comes back as {back!r} from a journal: {_KEEP}")
+            if text in kept[name]:
+                raise JournalCannotKeep(
+                    f"parameter {name!r}: choices {kept[name][text]!r} and {choice!r} are both written as {text}, "
+                    f"so a journal cannot tell them apart: {_KEEP}"
+                )
+            kept[name][text] = choice
+    return kept
+
+
+_KEEP = (
+    "use choices JSON writes and reads back (str, int, float, bool, None, and lists, tuples and dicts of them), "
+    "for example names the objective maps to objects; or search without journal=."
+)
+
+
+def _difference(old: Any, new: Any) -> str:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for name in sorted(old.keys() | new.keys()):
+            if name not in new:
+                return f"parameter {name!r} is not in this search's space"
+            if name not in old:
+                return f"parameter {name!r} is not in the journal's space"
+            if old[name] != json.loads(json.dumps(new[name])):
+                return f"parameter {name!r} was {old[name]}, now {new[name]}"
+    return f"the journal holds trials of {_form(old)}, this search has {_form(new)}"
+
+
+def _form(description: Any) -> str:
+    if description is None:
+        return "a define-by-run space (space=None)"
+    return "a neutral space" if isinstance(description, dict) else f"a {description} space"
 
 
 def _file_path(path: Any) -> Path:
@@ -144,12 +233,12 @@ def _header(path: Path, lines: list[bytes]) -> dict[str, Any]:
     return header
 
 
-def _trials(path: Path, lines: list[bytes], n_directions: int) -> list[FrozenTrial]:
+def _trials(path: Path, lines: list[bytes], n_directions: int, choices: Choices) -> list[FrozenTrial]:
     """The trials on the lines after the header, in number order; JournalCorrupt names a line that cannot be read."""
     by_number: dict[int, FrozenTrial] = {}
     for number, line in enumerate(lines[1:], start=2):
         try:
-            trial = _trial(line, n_directions)
+            trial = _trial(line, n_directions, choices)
         except ValueError as exc:
             raise JournalCorrupt(
                 f"{path} line {number} cannot be read: {exc}. Repair or delete that line "
@@ -159,8 +248,8 @@ def _trials(path: Path, lines: list[bytes], n_directions: int) -> list[FrozenTri
     return sorted(by_number.values(), key=lambda t: t.number)
 
 
-def _trial(line: bytes, n_directions: int) -> FrozenTrial:
-    """One trial line; ValueError saying what is wrong with it."""
+def _trial(line: bytes, n_directions: int, choices: Choices) -> FrozenTrial:
+    """One trial line, its choices mapped back to the space's objects; ValueError saying what is wrong."""
     try:
         data = json.loads(line)
     except ValueError as exc:
@@ -168,4 +257,12 @@ def _trial(line: bytes, n_directions: int) -> FrozenTrial:
     trial = FrozenTrial.from_json(data)
     if trial.state is TrialState.COMPLETE and len(trial.values) != n_directions:
         raise ValueError(f"it is COMPLETE with {len(trial.values)} value(s) for {n_directions} direction(s)")
-    return trial
+    if not choices.keys() & trial.params.keys():
+        return trial
+    params = dict(trial.params)
+    for name in choices.keys() & params.keys():
+        text = json.dumps(params[name])
+        if text not in choices[name]:
+            raise ValueError(f"parameter {name!r} = {params[name]!r} is not one of its choices")
+        params[name] = choices[name][text]
+    return dataclasses.replace(trial, params=params)

@@ -1,5 +1,6 @@
 """The journal keeps every finished trial, survives a killed writer, and refuses other directions."""
 
+import enum
 import json
 import logging
 import os
@@ -12,7 +13,7 @@ import time
 import pytest
 
 import hpcore
-from hpcore.errors import InvalidArgument, JournalCorrupt, JournalMismatch, NotAJournal
+from hpcore.errors import InvalidArgument, JournalCannotKeep, JournalCorrupt, JournalMismatch, NotAJournal
 from hpcore.journal import read_journal
 from hpcore import TrialState
 
@@ -179,3 +180,76 @@ def test_a_torn_last_line_is_cut_off_with_a_warning(tmp_path, caplog):
     assert "torn line" in caplog.text
     assert [t.number for t in read_journal(journal)[1]] == [0, 1, 2]
     assert all(json.loads(line) for line in journal.read_text().splitlines())
+
+
+# -- a journal belongs to one space --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "space, difference",
+    [
+        ({"y": hpcore.Categorical(["a", "b"])}, "parameter 'x' is not in this search's space"),
+        ({"x": hpcore.Float(0, 1), "y": hpcore.Int(0, 3)}, "parameter 'y' is not in the journal's space"),
+        ({"x": hpcore.Float(0, 2)}, "parameter 'x' was .*'high': 1.0.*now .*'high': 2.0"),
+        ({"x": hpcore.Categorical([0.0, 1.0])}, "parameter 'x' was .*'float'.*now .*'categorical'"),
+        (None, "the journal holds trials of a neutral space, this search has a define-by-run space"),
+        (lambda trial: {"x": trial.suggest_float("x", 0, 1)}, "the journal holds trials of a neutral space, this search has a function space"),
+    ],
+    ids=["other-name", "added", "range", "kind", "define-by-run", "native"],
+)
+def test_a_journal_of_another_space_is_refused_naming_the_difference(tmp_path, space, difference):
+    journal = tmp_path / "j.jsonl"
+    hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=2, journal=journal)
+    before = journal.read_bytes()
+    backend = "optuna" if space is None or callable(space) else "random"
+    pytest.importorskip("hp_optuna") if backend == "optuna" else None
+    with pytest.raises(JournalMismatch, match=f"another space: {difference}.*new journal path"):
+        hpcore.search(lambda t: 0.0, space, backend=backend, n_trials=1, journal=journal)
+    assert journal.read_bytes() == before
+
+
+def test_the_same_space_written_another_way_resumes(tmp_path):
+    journal = tmp_path / "j.jsonl"
+    hpcore.search(lambda t: 0.0, {"x": hpcore.Float(0, 1)}, backend="random", n_trials=2, journal=journal)
+    resumed = hpcore.search(lambda t: 0.0, {"x": hpcore.Float(0.0, 1.0)}, backend="random", n_trials=1, journal=journal)
+    assert [t.number for t in resumed.trials] == [0, 1, 2]
+
+
+# -- categorical choices come back as the objects declared ---------------------------------------
+class Optimizer(str, enum.Enum):
+    SGD = "sgd"
+    ADAM = "adam"
+
+
+def test_resumed_choices_are_the_declared_objects(tmp_path):
+    journal = tmp_path / "j.jsonl"
+    space = {
+        "shape": hpcore.Categorical([(1, 2), (3, 4)]),
+        "opt": hpcore.Categorical([Optimizer.SGD, Optimizer.ADAM]),
+        "cfg": hpcore.Categorical([{"depth": 1}, {1: "int keys come back as str"}]),
+    }
+    first = hpcore.search(lambda t: 0.0, space, backend="random", n_trials=6, seed=0, journal=journal)
+    resumed = hpcore.search(lambda t: 0.0, space, backend="random", n_trials=1, journal=journal)
+    assert resumed.trials[:6] == first.trials
+    for trial in resumed.trials:
+        for name, value in trial.params.items():
+            assert any(value is choice for choice in space[name].choices), (name, value)
+
+
+class Model:
+    """A choice JSON cannot write."""
+
+
+@pytest.mark.parametrize(
+    "choices, match",
+    [
+        ([Model(), Model()], "choice <.*Model object.*> cannot be written"),
+        ([(1, 2), [1, 2]], "choices \\(1, 2\\) and \\[1, 2\\] are both written as \\[1, 2\\]"),
+        ([{1: "a", "1": "b"}, 2], "choice \\{1: 'a', '1': 'b'\\} comes back as \\{'1': 'b'\\}"),
+    ],
+    ids=["object", "same-json", "colliding-keys"],
+)
+def test_choices_a_journal_cannot_keep_are_refused_before_the_first_trial(tmp_path, choices, match):
+    journal, ran = tmp_path / "j.jsonl", []
+    with pytest.raises(JournalCannotKeep, match=f"parameter 'model': {match}"):
+        hpcore.search(lambda t: ran.append(t) or 0.0, {"model": hpcore.Categorical(choices)}, backend="random",
+                      n_trials=2, journal=journal)
+    assert ran == [] and not journal.exists()
