@@ -3,6 +3,7 @@
 Rules (docs/laws.md §1, §2):
 - a direction is "minimize" or "maximize" (aliases "min", "max"), or a list of them;
 - a mapping of metrics goes through `compute_objective`; the default is transformers' rule;
+- a value is a number: a bool is refused, Python's or an array library's (numpy's `bool_`);
 - the number of values must equal the number of directions: a mismatch is a
   programming error, raised whatever `catch` says.
 """
@@ -69,7 +70,7 @@ def default_compute_objective(metrics: dict[str, float]) -> float:
 
 
 def _as_float(value: Any, what: str) -> float:
-    if value is None or isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__"):
+    if value is None or isinstance(value, (str, bytes)) or _is_bool(value) or not hasattr(value, "__float__"):
         raise ObjectiveValueError(
             f"{what} is {value!r} ({type(value).__name__}): the objective must return a float, "
             "a sequence of floats, or a dict of metrics."
@@ -78,6 +79,11 @@ def _as_float(value: Any, what: str) -> float:
         return float(value)
     except (TypeError, ValueError) as exc:
         raise ObjectiveValueError(f"{what} {value!r} cannot be read as a float: {exc}.") from exc
+
+
+def _is_bool(value: Any) -> bool:
+    """A bool, or a boolean of an array library (numpy's `bool_`, whose dtype kind is "b")."""
+    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", None) == "b"
 
 
 def to_values(raw: Any, n_directions: int, compute_objective: ComputeObjective | None = None) -> list[float]:

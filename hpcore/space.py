@@ -1,5 +1,8 @@
 """Backend-neutral search space: `Float`, `Int`, `Categorical`, validated at construction.
 
+Bounds and steps are Python numbers: a numpy scalar of the right kind (a real for `Float`, an
+integer for `Int`) is taken as the Python float or int it holds; a bool is no number.
+
 A neutral space is a non-empty `dict[str, Param]`. Anything else handed to
 `search(space=...)` is a backend's native form; `space_form` names which one,
 without importing any engine, so errors can say where such a space belongs.
@@ -8,6 +11,7 @@ without importing any engine, so errors can say where such a space belongs.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +21,18 @@ from hpcore.errors import InvalidSpace
 _STEP_TOLERANCE = 1e-9
 
 
-def _require_finite(name: str, value: float) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+def _finite(name: str, value: Any) -> float:
+    """`value` when it is a finite real number; another real (a numpy float) as a Python float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise InvalidSpace(f"{name} must be a finite number, got {value!r}.")
+    return value if type(value) in (int, float) else float(value)
+
+
+def _integer(name: str, value: Any) -> int:
+    """`value` as a Python int when it is an integer (a numpy integer included)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidSpace(f"{name} must be an int, got {value!r}: use Float for real values.")
+    return int(value)
 
 
 class Param:
@@ -53,14 +66,13 @@ class Float(Param):
     step: float | None = None
 
     def __post_init__(self) -> None:
-        _require_finite("low", self.low)
-        _require_finite("high", self.high)
+        for name in ("low", "high") if self.step is None else ("low", "high", "step"):
+            object.__setattr__(self, name, _finite(name, getattr(self, name)))
         if self.low > self.high:
             raise InvalidSpace(f"low={self.low} is greater than high={self.high}: swap them.")
         if self.log and self.low <= 0:
             raise InvalidSpace(f"log=True needs low > 0, got low={self.low}: raise low or drop log.")
         if self.step is not None:
-            _require_finite("step", self.step)
             if self.log:
                 raise InvalidSpace("step and log=True cannot be combined: drop one of them.")
             if self.step <= 0:
@@ -107,9 +119,7 @@ class Int(Param):
 
     def __post_init__(self) -> None:
         for name in ("low", "high", "step"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise InvalidSpace(f"{name} must be an int, got {value!r}: use Float for real values.")
+            object.__setattr__(self, name, _integer(name, getattr(self, name)))
         if self.low > self.high:
             raise InvalidSpace(f"low={self.low} is greater than high={self.high}: swap them.")
         if self.step < 1:

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from hpcore.errors import InvalidDirection, ObjectiveValueError, ValueCountMismatch
@@ -53,3 +54,14 @@ def test_a_mapping_compute_objective_cannot_reduce():
 def test_value_count_mismatch_names_both_counts():
     with pytest.raises(ValueCountMismatch, match="returned 3 value.*2 direction"):
         to_values([1, 2, 3], 2)
+
+
+@pytest.mark.parametrize("raw", [True, np.bool_(True), [1.0, np.bool_(False)], np.array(True)], ids=["bool", "np.bool_", "in-a-list", "0-d-array"])
+def test_booleans_are_refused_whatever_their_type(raw):
+    with pytest.raises(ObjectiveValueError, match="must return a float"):
+        to_values(raw, 2 if isinstance(raw, list) else 1)
+
+
+def test_numpy_numbers_are_values():
+    assert to_values(np.float32(0.5), 1) == [0.5] and to_values(np.int64(3), 1) == [3.0]
+    assert to_values(np.array([0.5, 2.0]), 2) == [0.5, 2.0]

@@ -1,5 +1,6 @@
 """Neutral parameters validate at construction; forms of space are told apart by one rule."""
 
+import numpy as np
 import pytest
 
 import hpcore
@@ -97,3 +98,29 @@ def test_suggest_int_checks_arguments_that_differ_only_in_type_from_a_kept_one(a
     _Lowest(0).suggest_int("n", 1, 8)
     with pytest.raises(InvalidSpace, match=match):
         _Lowest(1).suggest_int("n", *args)
+
+
+def test_numpy_reals_are_float_bounds_and_become_python_floats():
+    f = hpcore.Float(np.float32(0), np.float64(1.5), step=np.float32(0.5))
+    assert (f.low, f.high, f.step) == (0.0, 1.5, 0.5) and {type(f.low), type(f.high), type(f.step)} == {float}
+    assert hpcore.Float(np.int64(1), np.int32(10), log=True) == hpcore.Float(1.0, 10.0, log=True)
+
+
+def test_numpy_integers_are_int_bounds_and_become_python_ints():
+    i = hpcore.Int(np.int64(0), np.int32(10), step=np.uint8(2))
+    assert (i.low, i.high, i.step) == (0, 10, 2) and {type(i.low), type(i.high), type(i.step)} == {int}
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: hpcore.Int(np.float64(0), 10), "low must be an int, got np.float64\\(0.0\\): use Float"),
+        (lambda: hpcore.Int(0, np.bool_(True)), "high must be an int, got np.True_"),
+        (lambda: hpcore.Float(np.bool_(False), 1), "low must be a finite number, got np.False_"),
+        (lambda: hpcore.Float(0, np.float32("inf")), "high must be a finite number"),
+        (lambda: hpcore.Float(0, "1"), "high must be a finite number, got '1'"),
+    ],
+)
+def test_numpy_scalars_of_the_wrong_kind_are_refused(make, match):
+    with pytest.raises(InvalidSpace, match=match):
+        make()
