@@ -1,4 +1,9 @@
-"""The `hpcore` command: `hpcore backends`, `hpcore run`, `hpcore show`."""
+"""The `hpcore` command: `hpcore backends`, `hpcore run`, `hpcore show`.
+
+Rule: what the user got wrong (a missing file, module or name, a file that is no result or
+journal, an argument out of range, any HpcoreError) is one line on stderr saying what to do,
+and exit status 2; an error raised by the user's own code keeps its traceback.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from hpcore.errors import HpcoreError, NoCompletedTrials
+from hpcore.errors import HpcoreError, InvalidArgument, NoCompletedTrials, NotAJournal, NotAResult, TargetNotFound
 from hpcore.result import SearchResult
 
 
@@ -38,7 +43,7 @@ def print_result(result: SearchResult, console: Console | None = None, limit: in
     table = Table(title=f"{len(result.trials)} trials ({result.backend})")
     for column in ("#", "state", "values", "params", "error"):
         table.add_column(column, overflow="fold")
-    for t in result.trials[-limit:]:
+    for t in result.trials[-limit:] if limit else []:
         values = ", ".join(f"{v:.6g}" for v in t.values)
         params = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v!r}" for k, v in t.params.items())
         table.add_row(str(t.number), t.state.value, values, params, t.error or "")
@@ -52,29 +57,44 @@ def print_result(result: SearchResult, console: Console | None = None, limit: in
         console.print(f"[bold]best run[/bold] {run.run_id}: objective={run.objective} hyperparameters={run.hyperparameters}")
 
 
-def _load_attr(target: str) -> tuple[Any, Any]:
-    """`path/to/file.py:name` or `package.module:name` → (module, attribute)."""
-    where, _, name = target.rpartition(":")
-    if not where or not name:
-        raise SystemExit(f"target must look like file.py:objective or module:objective, got {target!r}")
+def _load_module(where: str) -> Any:
+    """The module a target names: a file `path/to/file.py`, or an importable `package.module`."""
     if where.endswith(".py"):
+        if not Path(where).is_file():
+            raise TargetNotFound(f"no file {where}: give the path of the Python file that defines the objective, as file.py:objective.")
         spec = importlib.util.spec_from_file_location(Path(where).stem, where)
-        if spec is None or spec.loader is None:
-            raise SystemExit(f"cannot load {where}")
+        assert spec is not None and spec.loader is not None  # a .py file always has a loader
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
-    else:
-        module = importlib.import_module(where)
-    return module, getattr(module, name)
+        return module
+    try:
+        return importlib.import_module(where)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (where == exc.name or where.startswith(exc.name + ".")):
+            raise  # a module the user's module imports is missing: its traceback says where
+        raise TargetNotFound(
+            f"no module {where!r} can be imported from here: give a file (file.py:objective), "
+            "or a module on the Python path (module:objective)."
+        ) from None
+
+
+def _attr(module: Any, where: str, name: str, hint: str) -> Any:
+    if not hasattr(module, name):
+        raise TargetNotFound(f"{where} has no {name!r}: {hint}")
+    return getattr(module, name)
 
 
 def _run(args: argparse.Namespace, console: Console) -> None:
     from hpcore.driver import search
     from hpcore.progress import RichProgress
 
-    module, objective = _load_attr(args.target)
-    space = getattr(module, args.space) if args.space else getattr(module, "space", None)
+    where, _, name = args.target.rpartition(":")
+    if not where or not name:
+        raise TargetNotFound(f"target must look like file.py:objective or module:objective, got {args.target!r}.")
+    module = _load_module(where)
+    objective = _attr(module, where, name, f"give the name of the objective function it defines, as {where}:objective.")
+    space = _attr(module, where, args.space, "give --space the name of the space it defines.") if args.space else getattr(module, "space", None)
     direction = args.direction if len(args.direction) > 1 else args.direction[0]
     with RichProgress() as progress:
         result = search(
@@ -88,14 +108,24 @@ def _run(args: argparse.Namespace, console: Console) -> None:
 
 
 def _show(args: argparse.Namespace, console: Console) -> None:
-    path = Path(args.path)
-    if path.suffix == ".jsonl":
-        from hpcore.journal import read_journal
+    from hpcore.journal import read_journal
 
+    path = Path(args.path)
+    if args.limit < 0:
+        raise InvalidArgument(f"--limit must be 0 or more (how many of the last trials to show), got {args.limit}.")
+    if not path.is_file():
+        raise TargetNotFound(f"{path} is not a file: give a result saved with --save (SearchResult.save) or a journal.")
+    try:
         directions, trials = read_journal(path)
         result = SearchResult(trials, directions, backend="(journal)")
-    else:
-        result = SearchResult.load(path)
+    except NotAJournal:
+        try:
+            result = SearchResult.load(path)
+        except (ValueError, KeyError, TypeError):  # not JSON, or JSON that is not a result
+            raise NotAResult(
+                f"{path} is neither a saved result nor an hpcore journal: give a file written by --save "
+                "(SearchResult.save) or by --journal (journal=)."
+            ) from None
     print_result(result, console, limit=args.limit)
 
 
@@ -114,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--save", default=None, help="write the result as JSON")
     show = commands.add_parser("show", help="show a saved result (.json) or a journal (.jsonl)")
     show.add_argument("path")
-    show.add_argument("--limit", type=int, default=30)
+    show.add_argument("--limit", type=int, default=30, help="how many of the last trials to show (default 30)")
     args = parser.parse_args(argv)
     console = Console()
     try:
@@ -126,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _show(args, console)
     except HpcoreError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -78,5 +78,13 @@ class JournalCannotKeep(InvalidSpace):
     """A categorical choice a journal cannot write and read back as the same choice."""
 
 
+class TargetNotFound(HpcoreError, LookupError):
+    """A file, module or name given to the `hpcore` command that does not exist."""
+
+
+class NotAResult(HpcoreError, ValueError):
+    """A file given to `hpcore show` that is neither a saved result nor an hpcore journal."""
+
+
 class TrialPruned(Exception):
     """Raise inside the objective to prune the running trial (Optuna's convention)."""

@@ -39,12 +39,61 @@ def test_run_then_show(tmp_path):
         assert show.returncode == 0 and "7 trials" in show.stdout
 
 
-def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
+def test_errors_are_one_line_on_stderr_and_exit_2(tmp_path, capsys):
     (tmp_path / "task.py").write_text("def objective(trial):\n    return 0.0\n")
     assert main(["run", f"{tmp_path}/task.py:objective", "--backend", "nope"]) == 2
-    assert "no backend named 'nope'" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    assert "no backend named 'nope'" in err and err.count("\n") == 1
 
 
-def test_a_bad_target_is_explained():
-    with pytest.raises(SystemExit, match="file.py:objective"):
-        main(["run", "no-colon-here"])
+TASK = "import hpcore\nspace = {'x': hpcore.Float(0, 1)}\ndef objective(trial):\n    return trial.params['x']\n"
+
+
+def one_line_error(out, *words):
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    for word in words:
+        assert word in out.stderr, (word, out.stderr)
+
+
+@pytest.mark.parametrize(
+    "target, words",
+    [
+        ("missing.py:objective", ["no file missing.py", "file.py:objective"]),
+        ("task.py:nope", ["task.py has no 'nope'", "objective"]),
+        ("no_such_module_xyz:objective", ["no module 'no_such_module_xyz'", "file.py:objective"]),
+        ("no-colon-here", ["file.py:objective"]),
+    ],
+)
+def test_run_explains_a_target_it_cannot_find_in_one_line(tmp_path, target, words):
+    (tmp_path / "task.py").write_text(TASK)
+    one_line_error(hpcore("run", target, "--backend", "random", cwd=tmp_path), *words)
+
+
+def test_run_explains_a_space_it_cannot_find(tmp_path):
+    (tmp_path / "task.py").write_text(TASK)
+    one_line_error(hpcore("run", "task.py:objective", "--space", "spice", cwd=tmp_path), "task.py has no 'spice'", "--space")
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (None, ["r.json is not a file"]),
+        ("just some notes\n", ["r.json is neither a saved result", "hpcore journal"]),
+        ('{"hpcore_result": 1, "trials": [{"number": 0}]}', ["r.json is neither a saved result"]),
+        ("[1, 2]", ["r.json is neither a saved result"]),
+    ],
+    ids=["missing", "text", "truncated-result", "a-list"],
+)
+def test_show_explains_a_file_it_cannot_read_in_one_line(tmp_path, content, words):
+    if content is not None:
+        (tmp_path / "r.json").write_text(content)
+    one_line_error(hpcore("show", "r.json", cwd=tmp_path), *words)
+
+
+def test_show_refuses_a_negative_limit(tmp_path):
+    (tmp_path / "task.py").write_text(TASK)
+    assert hpcore("run", "task.py:objective", "--backend", "random", "--n-trials", "3", "--save", "r.json", cwd=tmp_path).returncode == 0
+    one_line_error(hpcore("show", "r.json", "--limit", "-1", cwd=tmp_path), "--limit", "-1")
+    shown = hpcore("show", "r.json", "--limit", "0", cwd=tmp_path)
+    assert shown.returncode == 0 and "3 trials" in shown.stdout and "COMPLETE" not in shown.stdout
