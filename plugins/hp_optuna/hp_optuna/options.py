@@ -9,6 +9,8 @@ Rules:
 - a storage URL is opened as an RDB storage with a heartbeat (``heartbeat_interval``
   seconds, default 60; None turns it off), so a killed worker's trial becomes FAIL;
 - ``load_if_exists`` defaults to True: the same storage and study name resume the study;
+- ``sampler`` and ``pruner`` must be Optuna sampler and pruner instances, checked before
+  anything is written to a storage;
 - a stored or given study must have the search's directions; nothing in it is changed otherwise.
 """
 
@@ -45,13 +47,25 @@ class RunOptions:
 
 
 def check_options(options: Mapping[str, Any]) -> None:
-    """Refuse options that cannot go together (the core has already refused unknown ones)."""
+    """Refuse options that cannot go together, and a sampler or pruner of another type (the core refused unknown ones)."""
+    import optuna
+
     if "study" in options:
         clashing = [name for name in STUDY_OPTIONS if name in options]
         if clashing:
             raise InvalidArgument(
                 f"study= is a ready optuna.Study, so {', '.join(clashing)} cannot be given with it: "
                 "pass them to optuna.create_study, or drop study=."
+            )
+    for name, kind, example in (
+        ("sampler", optuna.samplers.BaseSampler, "optuna.samplers.TPESampler(seed=0)"),
+        ("pruner", optuna.pruners.BasePruner, "optuna.pruners.MedianPruner()"),
+    ):
+        value = options.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise InvalidArgument(
+                f"{name} must be an optuna.{name}s.{kind.__name__} instance, got {value!r}: pass one, "
+                f"such as {name}={example}."
             )
 
 

@@ -150,3 +150,16 @@ def test_interrupt_keeps_what_finished_in_the_storage(tmp_path) -> None:
         hpcore.search(objective, backend="optuna", storage=url, study_name="s", n_trials=5)
     stored = optuna.load_study(study_name="s", storage=url)
     assert [t.state for t in stored.trials] == [OptunaState.COMPLETE, OptunaState.COMPLETE, OptunaState.FAIL]
+
+
+@pytest.mark.parametrize(
+    "option, value, example",
+    [("sampler", "tpe", "sampler=optuna.samplers.TPESampler"), ("pruner", 42, "pruner=optuna.pruners.MedianPruner")],
+)
+def test_a_sampler_or_pruner_of_the_wrong_type_is_refused_before_the_storage_is_touched(
+    tmp_path, space, square, option, value, example
+) -> None:
+    db = tmp_path / "runs.db"
+    with pytest.raises(hpcore.InvalidArgument, match=f"{option} must be an optuna.*got {value!r}.*{example}"):
+        hpcore.search(square, space, backend="optuna", storage=f"sqlite:///{db}", study_name="s", n_trials=2, **{option: value})
+    assert not db.exists()
