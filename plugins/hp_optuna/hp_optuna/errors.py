@@ -10,7 +10,7 @@ class StorageUnavailable(InvalidArgument):
 
 
 class StudyMismatch(InvalidArgument):
-    """A stored or given study whose directions differ from the search's."""
+    """A stored or given study whose directions, or a parameter's distribution, differ from the search's."""
 
 
 class StudyExists(InvalidArgument):

@@ -11,7 +11,9 @@ Rules:
 - ``load_if_exists`` defaults to True: the same storage and study name resume the study;
 - ``sampler`` and ``pruner`` must be Optuna sampler and pruner instances, checked before
   anything is written to a storage;
-- a stored or given study must have the search's directions; nothing in it is changed otherwise.
+- a stored or given study must have the search's directions and, for a neutral space, the
+  same distribution for each parameter its trials sampled (``hp_optuna.stored``); with a
+  storage, categorical choices must survive JSON; nothing in the study is changed otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from hpcore import InvalidArgument, Study
 
 from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch
+from hp_optuna.stored import check_space, check_storable
 
 if TYPE_CHECKING:
     import optuna
@@ -92,6 +95,7 @@ def build_study(study: Study) -> optuna.Study:
         if not isinstance(given, optuna.Study):
             raise InvalidArgument(f"study must be an optuna.Study, got {type(given).__name__}.")
         _check_directions(given, directions, "the study you passed")
+        check_space(given, settings.space, "the study you passed")
         if settings.seed is not None:
             log.info("seed=%d is not used: the study you passed keeps its own sampler", settings.seed)
         return given
@@ -100,6 +104,8 @@ def build_study(study: Study) -> optuna.Study:
         sampler = optuna.samplers.TPESampler(seed=settings.seed)
     elif settings.seed is not None:
         log.info("seed=%d is not used: the sampler you passed keeps its own seed", settings.seed)
+    if options.get("storage") is not None and not isinstance(options["storage"], optuna.storages.InMemoryStorage):
+        check_storable(settings.space)
     storage = _storage(options)
     name = options.get("study_name")
     load_if_exists = bool(options.get("load_if_exists", True))
@@ -118,6 +124,7 @@ def build_study(study: Study) -> optuna.Study:
             "or a new study_name."
         ) from None
     _check_directions(optuna_study, directions, f"the stored study {optuna_study.study_name!r}")
+    check_space(optuna_study, settings.space, f"the stored study {optuna_study.study_name!r}")
     return optuna_study
 
 
