@@ -7,7 +7,9 @@ Rules:
   values, PRUNED, or FAIL (NaN and infinite values included, which Optuna alone would keep);
 - trial numbers are Optuna's; ``hpcore_load_trials`` returns the finished trials the study
   already holds, and after the run the ledger takes in those other workers finished; a
-  search resumed from an hpcore ``journal=`` into an empty study replays the journal first;
+  search resumed from an hpcore ``journal=`` into an empty study replays the journal first
+  (its trials only: past a gap in the journal's numbers, hpcore's numbers are Optuna's plus
+  ``ledger.number_offset``);
 - ``max_trials`` is the study's total: the run stops once the storage holds that many
   trials that are finished or running;
 - ``trial.report(value, step)`` goes to the Optuna trial, whose pruner decides;
@@ -27,7 +29,7 @@ from hpcore import Backend, Capabilities, FrozenTrial, Study, Trial, TrialRunner
 
 from hp_optuna import optuna_internals
 from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
-from hp_optuna.ledger import finished_trials
+from hp_optuna.ledger import finished_trials, number_offset
 from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, run_options
 from hp_optuna.replay import replay
 
@@ -95,6 +97,7 @@ class OptunaBackend(Backend):
             optuna.storages.fail_stale_trials(optuna_study)  # a killed worker's trial, where heartbeats tell
         if study.ledger.trials and not optuna_study.get_trials(deepcopy=False):
             replay(optuna_study, study.ledger.trials, study.settings.space)  # a journal's trials, so the sampler learns
+        offset = number_offset(optuna_study.get_trials(deepcopy=False))
         n_trials = study.budget.trials_left()
         timeout = study.budget.time_left()
         if n_trials > 0 and (timeout is None or timeout > 0):
@@ -103,7 +106,7 @@ class OptunaBackend(Backend):
             if study.settings.max_trials is not None:
                 callbacks.append(_StopAtTotal(study.settings.max_trials))
             optuna_study.optimize(
-                _objective(runner, study.settings.n_objectives, state.distributions),
+                _objective(runner, study.settings.n_objectives, state.distributions, offset),
                 n_trials=n_trials,
                 timeout=timeout,
                 n_jobs=study.settings.n_jobs,
@@ -116,12 +119,12 @@ class OptunaBackend(Backend):
         return True
 
 
-def _objective(runner: TrialRunner, n_objectives: int, distributions: Distributions) -> Callable[[optuna.Trial], Any]:
+def _objective(runner: TrialRunner, n_objectives: int, distributions: Distributions, offset: int) -> Callable[[optuna.Trial], Any]:
     """The function ``study.optimize`` calls: the core runs the trial, Optuna is told its end."""
     import optuna
 
     def objective(optuna_trial: optuna.Trial) -> float | list[float]:
-        trial = runner.run(OptunaHandle(optuna_trial, distributions))
+        trial = runner.run(OptunaHandle(optuna_trial, distributions, offset))
         if trial.state is TrialState.COMPLETE:
             return trial.values[0] if n_objectives == 1 else trial.values
         if trial.state is TrialState.PRUNED:

@@ -66,8 +66,8 @@ def space_distributions(space: Any) -> Distributions:
 class OptunaHandle(Trial):
     """What the objective receives; ``optuna_trial`` is the running ``optuna.Trial``."""
 
-    def __init__(self, optuna_trial: optuna.Trial, distributions: Distributions) -> None:
-        super().__init__(optuna_trial.number)
+    def __init__(self, optuna_trial: optuna.Trial, distributions: Distributions, offset: int = 0) -> None:
+        super().__init__(optuna_trial.number + offset)  # offset: the study's ``ledger.number_offset``
         self.optuna_trial = optuna_trial
         self.distributions = distributions
         self.prune_signals = _prune_signals()

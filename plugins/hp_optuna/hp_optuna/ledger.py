@@ -4,12 +4,17 @@ Rules (docs/laws.md §3, §5):
 - COMPLETE, PRUNED and FAIL are finished; RUNNING and WAITING are not;
 - a COMPLETE trial with a NaN or infinite value is FAILED, as the core rules a live one;
 - a PRUNED trial has no values (Optuna keeps its last intermediate value as its value;
-  hpcore keeps it among the intermediate values only).
+  hpcore keeps it among the intermediate values only);
+- a trial's hpcore number is its Optuna number, except in a study an hpcore journal with gaps
+  in its numbers was replayed into (``hp_optuna.replay``): a replayed trial keeps its journal
+  number (system attribute ``hpcore:number``), and every other trial is numbered by its
+  Optuna number plus `number_offset`, so the numbers go on after the journal's last, the same
+  in every worker and every later search of the study.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING
 
 from hpcore import all_finite, FrozenTrial, TrialState
@@ -19,14 +24,32 @@ if TYPE_CHECKING:
     from optuna.trial import FrozenTrial as OptunaFrozenTrial
 
 
+NUMBER = "hpcore:number"  # the system attribute that holds a replayed trial's hpcore number
+
+
+def number_offset(frozen_trials: Sequence[OptunaFrozenTrial]) -> int:
+    """What to add to the Optuna number of a trial the study ran itself to get its hpcore number.
+
+    The replayed trials are the study's first ones: 0 when it has none, or when the journal
+    they came from had no gap in its numbers.
+    """
+    replayed = [frozen.system_attrs[NUMBER] for frozen in frozen_trials if NUMBER in frozen.system_attrs]
+    return max(replayed) + 1 - len(replayed) if replayed else 0
+
+
+def hpcore_number(frozen: OptunaFrozenTrial, offset: int) -> int:
+    """The hpcore number of a trial of a study whose `number_offset` is `offset`."""
+    return frozen.system_attrs.get(NUMBER, frozen.number + offset)
+
+
 def finished_states() -> tuple[optuna.trial.TrialState, ...]:
     from optuna.trial import TrialState as OptunaState
 
     return (OptunaState.COMPLETE, OptunaState.PRUNED, OptunaState.FAIL)
 
 
-def to_trial(frozen: OptunaFrozenTrial) -> FrozenTrial:
-    """One finished Optuna trial as the hpcore ledger holds it."""
+def to_trial(frozen: OptunaFrozenTrial, offset: int = 0) -> FrozenTrial:
+    """One finished Optuna trial as the hpcore ledger holds it; `offset` is the study's `number_offset`."""
     from optuna.trial import TrialState as OptunaState
 
     values: list[float] = []
@@ -42,7 +65,7 @@ def to_trial(frozen: OptunaFrozenTrial) -> FrozenTrial:
         state, error = TrialState.FAILED, "FAIL in the Optuna storage (the reason is in the log of the process that ran it)"
     duration = frozen.duration.total_seconds() if frozen.duration is not None else 0.0
     return FrozenTrial(
-        number=frozen.number,
+        number=hpcore_number(frozen, offset),
         params=dict(frozen.params),
         state=state,
         values=values,
@@ -54,9 +77,7 @@ def to_trial(frozen: OptunaFrozenTrial) -> FrozenTrial:
 
 
 def finished_trials(optuna_study: optuna.Study, skip: Container[int] = frozenset()) -> list[FrozenTrial]:
-    """The study's finished trials, except the numbers in `skip`."""
-    return [
-        to_trial(frozen)
-        for frozen in optuna_study.get_trials(deepcopy=False, states=finished_states())
-        if frozen.number not in skip
-    ]
+    """The study's finished trials, except the hpcore numbers in `skip`."""
+    finished = optuna_study.get_trials(deepcopy=False, states=finished_states())  # replayed trials among them
+    offset = number_offset(finished)
+    return [to_trial(frozen, offset) for frozen in finished if hpcore_number(frozen, offset) not in skip]

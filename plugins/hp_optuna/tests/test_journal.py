@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import optuna
 from optuna.trial import TrialState as OptunaState
 
 import hpcore
-from hpcore import TrialState
+from hpcore import TrialState, read_journal
 
 
 def test_journal_is_replayed_into_the_new_study(tmp_path, space, square) -> None:
@@ -44,3 +47,35 @@ def test_a_study_that_holds_trials_is_the_record(tmp_path, space, square) -> Non
     again = hpcore.search(square, space, backend="optuna", journal=path, storage=url, study_name="s", n_trials=2)
     assert [t.number for t in again.trials] == list(range(5))
     assert len(optuna.load_study(study_name="s", storage=url).trials) == 5
+
+
+def _with_gap(path, space, square) -> None:
+    """A journal of trials 0, 1, 2 and 300000 (the numbers between were never finished)."""
+    hpcore.search(square, space, backend="optuna", journal=path, n_trials=3, seed=0)
+    last = json.loads(path.read_text().splitlines()[-1])
+    with path.open("a") as f:
+        f.write(json.dumps({**last, "number": 300000}) + "\n")
+
+
+def test_a_journal_with_a_gap_replays_only_its_trials(tmp_path, space, square) -> None:
+    path = tmp_path / "journal.jsonl"
+    _with_gap(path, space, square)
+    started = time.monotonic()
+    resumed = hpcore.search(square, space, backend="optuna", journal=path, n_trials=2, seed=0)
+    assert time.monotonic() - started < 5
+    assert [t.number for t in resumed.trials] == [0, 1, 2, 300000, 300001, 300002]
+    assert [t.number for t in read_journal(path)[1]] == [0, 1, 2, 300000, 300001, 300002]
+    assert len(resumed.native.trials) == 6  # the four journal trials, then the two new ones
+    assert [t.params for t in resumed.native.trials[:4]] == [t.params for t in resumed.trials[:4]]
+
+
+def test_numbers_stay_those_of_the_journal_in_a_stored_study(tmp_path, space, square) -> None:
+    path, url = tmp_path / "journal.jsonl", f"sqlite:///{tmp_path / 'runs.db'}"
+    _with_gap(path, space, square)
+    hpcore.search(square, space, backend="optuna", journal=path, storage=url, study_name="s", n_trials=1)
+    again = hpcore.search(square, space, backend="optuna", journal=path, storage=url, study_name="s", n_trials=1)
+    worker = hpcore.search(square, space, backend="optuna", storage=url, study_name="s", n_trials=1)  # no journal
+    expected = [0, 1, 2, 300000, 300001, 300002]
+    assert [t.number for t in again.trials] == expected
+    assert [t.number for t in worker.trials] == [*expected, 300003]
+    assert [t.params for t in worker.trials[:6]] == [t.params for t in again.trials]
