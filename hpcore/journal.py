@@ -26,7 +26,6 @@ Rules:
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -60,7 +59,7 @@ class Journal:
         self.path = _file_path(path)
         self.directions = [Direction(d).value for d in directions]
         self._choices = _choices(space)
-        self._described = _describe_space(space, self._choices)
+        self._described = json.loads(json.dumps(_describe_space(space, self._choices)))  # as a header reads back
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +86,7 @@ class Journal:
                 f"{self.path} was written by a search with directions {header['directions']}, "
                 f"not {self.directions}: give a new journal path, or the same directions."
             )
-        if "space" in header and header["space"] != json.loads(json.dumps(self._described)):
+        if "space" in header and header["space"] != self._described:
             raise JournalMismatch(
                 f"{self.path} was written by a search with another space: {_difference(header['space'], self._described)}. "
                 "Give a new journal path, or the journal's space."
@@ -147,7 +146,7 @@ def _describe(param: Param, choices: Mapping[str, Any]) -> dict[str, Any]:
 
 def _choices(space: Any) -> Choices:
     """Each categorical parameter's choices by their JSON text; JournalCannotKeep for a choice JSON cannot give back."""
-    if space is None or not is_neutral(space):
+    if not is_neutral(space):
         return {}
     kept: dict[str, dict[str, Any]] = {}
     for name, param in space.items():
@@ -184,7 +183,7 @@ def _difference(old: Any, new: Any) -> str:
                 return f"parameter {name!r} is not in this search's space"
             if name not in old:
                 return f"parameter {name!r} is not in the journal's space"
-            if old[name] != json.loads(json.dumps(new[name])):
+            if old[name] != new[name]:
                 return f"parameter {name!r} was {old[name]}, now {new[name]}"
     return f"the journal holds trials of {_form(old)}, this search has {_form(new)}"
 
@@ -257,12 +256,9 @@ def _trial(line: bytes, n_directions: int, choices: Choices) -> FrozenTrial:
     trial = FrozenTrial.from_json(data)
     if trial.state is TrialState.COMPLETE and len(trial.values) != n_directions:
         raise ValueError(f"it is COMPLETE with {len(trial.values)} value(s) for {n_directions} direction(s)")
-    if not choices.keys() & trial.params.keys():
-        return trial
-    params = dict(trial.params)
-    for name in choices.keys() & params.keys():
-        text = json.dumps(params[name])
+    for name in choices.keys() & trial.params.keys():  # the params dict is the new record's own
+        text = json.dumps(trial.params[name])
         if text not in choices[name]:
-            raise ValueError(f"parameter {name!r} = {params[name]!r} is not one of its choices")
-        params[name] = choices[name][text]
-    return dataclasses.replace(trial, params=params)
+            raise ValueError(f"parameter {name!r} = {trial.params[name]!r} is not one of its choices")
+        trial.params[name] = choices[name][text]
+    return trial
