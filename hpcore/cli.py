@@ -91,7 +91,7 @@ def _run(args: argparse.Namespace, console: Console) -> None:
 
     where, _, name = args.target.rpartition(":")
     if not where or not name:
-        raise TargetNotFound(f"target must look like file.py:objective or module:objective, got {args.target!r}.")
+        raise InvalidArgument(f"target must look like file.py:objective or module:objective, got {args.target!r}.")
     module = _load_module(where)
     objective = _attr(module, where, name, f"give the name of the objective function it defines, as {where}:objective.")
     space = _attr(module, where, args.space, "give --space the name of the space it defines.") if args.space else getattr(module, "space", None)
