@@ -38,6 +38,7 @@ class Model:
     """A choice JSON cannot write."""
 
 
+@pytest.mark.filterwarnings("ignore:Choices for a categorical distribution")  # Optuna's, for the in-memory search
 @pytest.mark.parametrize(
     "choices, match",
     [([Model(), Model()], "choice <.*Model object.*> cannot be stored"), ([(1, 2), (3, 4)], "choice \\(1, 2\\) comes back as \\[1, 2\\]")],
