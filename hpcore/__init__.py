@@ -60,6 +60,10 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "MultipleObjectives": "hpcore.errors",
     "JournalMismatch": "hpcore.errors",
     "TrialPruned": "hpcore.errors",
+    "JournalCannotKeep": "hpcore.errors",
+    "JournalLocked": "hpcore.errors",
+    "JournalCorrupt": "hpcore.errors",
+    "NotAJournal": "hpcore.errors",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -91,9 +95,13 @@ if TYPE_CHECKING:
         InvalidArgument,
         InvalidDirection,
         InvalidSpace,
+        JournalCannotKeep,
+        JournalCorrupt,
+        JournalLocked,
         JournalMismatch,
         MultipleObjectives,
         NoCompletedTrials,
+        NotAJournal,
         ObjectiveValueError,
         TrialPruned,
         UnknownParameter,

@@ -19,6 +19,7 @@ Rules:
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -154,10 +155,15 @@ def _storage(options: dict[str, Any]) -> Any:
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StorageUnavailable(
-            f"storage {storage!r} cannot be opened ({type(exc).__name__}: {reason}): check the URL "
+            f"storage {_without_password(storage)!r} cannot be opened ({type(exc).__name__}: {reason}): check the URL "
             "(for example 'sqlite:///runs.db' or 'postgresql://user:password@host/db'), that its "
             "directory or server exists, and that its database driver is installed."
         ) from exc
+
+
+def _without_password(url: str) -> str:
+    """`url` with the password of `scheme://user:password@host` replaced by ***, for messages and logs."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 def _check_directions(optuna_study: optuna.Study, directions: list[str], what: str) -> None:

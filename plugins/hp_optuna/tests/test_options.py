@@ -163,3 +163,10 @@ def test_a_sampler_or_pruner_of_the_wrong_type_is_refused_before_the_storage_is_
     with pytest.raises(hpcore.InvalidArgument, match=f"{option} must be an optuna.*got {value!r}.*{example}"):
         hpcore.search(square, space, backend="optuna", storage=f"sqlite:///{db}", study_name="s", n_trials=2, **{option: value})
     assert not db.exists()
+
+
+def test_a_storage_that_cannot_be_opened_is_named_without_its_password():
+    url = "postgresql+psycopg://user:s3cret@127.0.0.1:1/none"
+    with pytest.raises(StorageUnavailable) as raised:
+        hpcore.search(lambda t: 0.0, {"x": hpcore.Float(0, 1)}, backend="optuna", n_trials=1, storage=url)
+    assert "s3cret" not in str(raised.value) and "user:***@127.0.0.1:1" in str(raised.value)

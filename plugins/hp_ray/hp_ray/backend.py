@@ -140,7 +140,7 @@ class RayBackend(Backend):
         if not search.resuming and search.journal_path.exists():
             log.warning("%s holds an earlier run's trials; starting over", search.path)
             search.journal_path.unlink()
-        journal = Journal(search.journal_path, study.settings.directions)
+        journal = Journal(search.journal_path, study.settings.directions, study.settings.space)
         metric = search.metrics[0] if len(search.metrics) == 1 else None
         driver = Driver(search.path, study, runner, search.space, metric, _budget(study, search), journal)
         try:
