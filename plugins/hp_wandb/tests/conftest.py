@@ -98,6 +98,7 @@ def read_run(folder: str | Path) -> dict[str, Any]:
             run["history"].append(row)
         elif kind == "exit":
             run["exit_code"] = record.exit.exit_code
+    assert "start" in run, f"{path} holds no run record: {sorted(k for k in run)}"
     run["config"].pop("_wandb", None)
     return run
 
