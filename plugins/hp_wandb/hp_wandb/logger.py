@@ -104,7 +104,7 @@ class Logger:
             run = search.runs.pop(trial.number, None)
         if run is None:  # a trial whose start this process did not see
             run = search.writer.start(trial.number, dict(trial.params))
-        search.writer.finish(run, trial)
+        search.writer.finish(run, trial, config=trial.params)
 
     @hookimpl
     def hpcore_search_finished(self, study: Study, result: SearchResult) -> None:

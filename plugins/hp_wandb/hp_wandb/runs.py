@@ -143,8 +143,8 @@ class RunWriter:
         except Exception:
             self._fail("run.log")
 
-    def finish(self, run: Any, record: FrozenTrial) -> None:
-        """Summarize `record` in its run and finish the run."""
+    def finish(self, run: Any, record: FrozenTrial, config: Mapping[str, Any] | None = None) -> None:
+        """Summarize `record` in its run (adding `config` to the run's config) and finish the run."""
         if run is None or self.failed:
             return
         summary: dict[str, Any] = {"state": record.state.value, "trial_number": record.number, "duration": record.duration}
@@ -153,8 +153,8 @@ class RunWriter:
         if record.error is not None:
             summary["error"] = record.error
         try:
-            if record.params:
-                run.config.update(dict(record.params), allow_val_change=True)
+            if config:
+                run.config.update(dict(config), allow_val_change=True)
             run.summary.update(summary)
             run.finish(exit_code=1 if record.state is TrialState.FAILED else 0)
         except Exception:

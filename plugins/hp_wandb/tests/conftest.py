@@ -8,7 +8,8 @@ are hidden from every test, which sets its own when it needs them.
 
 W&B 0.31 writes an offline run as one ``run-<id>.wandb`` file of protobuf records (the file
 ``wandb sync`` uploads), not ``files/wandb-summary.json`` or ``config.yaml``; `read_run` parses
-it with W&B's own record type. Tests use fixtures, not imports: pytest runs with --import-mode=importlib.
+it with W&B's own record type, once it holds the run's exit record (W&B's service process writes
+the file on its own time: ``run.finish()`` returns before the last records are on disk). Tests use fixtures, not imports: pytest runs with --import-mode=importlib.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import os
 import struct
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,11 +80,16 @@ def read_run(folder: str | Path) -> dict[str, Any]:
     from wandb.proto import wandb_internal_pb2 as pb
 
     (path,) = Path(folder).glob("run-*.wandb")
+    deadline = time.monotonic() + 10
+    while not _finished(path) and time.monotonic() < deadline:  # W&B's service writes the file after finish() returns
+        time.sleep(0.02)
     run: dict[str, Any] = {"folder": Path(folder), "config": {}, "summary": {}, "history": [], "exit_code": None}
+    kinds = []
     for data in _records(path.read_bytes()):
         record = pb.Record()
         record.ParseFromString(data)
         kind = record.WhichOneof("record_type")
+        kinds.append(kind)
         if kind == "run":
             r = record.run
             run.update(id=r.run_id, group=r.run_group, name=r.display_name, job_type=r.job_type, tags=list(r.tags),
@@ -98,9 +105,21 @@ def read_run(folder: str | Path) -> dict[str, Any]:
             run["history"].append(row)
         elif kind == "exit":
             run["exit_code"] = record.exit.exit_code
-    assert "start" in run, f"{path} holds no run record: {sorted(k for k in run)}"
+    assert "start" in run, f"{path} holds no run record: {path.stat().st_size} bytes, {kinds}"
     run["config"].pop("_wandb", None)
     return run
+
+
+def _finished(path: Path) -> bool:
+    """Whether the run file holds its exit record yet."""
+    from wandb.proto import wandb_internal_pb2 as pb
+
+    for data in _records(path.read_bytes()):
+        record = pb.Record()
+        record.ParseFromString(data)
+        if record.WhichOneof("record_type") == "exit":
+            return True
+    return False
 
 
 def _apply(target: dict[str, Any], items: Any) -> None:
