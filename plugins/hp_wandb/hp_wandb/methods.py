@@ -7,7 +7,8 @@ Rules:
   own grid uses (the first parameter varies slowest), skipping points a resumed search already
   holds, and is exhausted when every point was visited; it samples nothing define-by-run;
 - ``bayes`` asks Optuna's TPE sampler (seeded) through an in-memory ``optuna.Study`` with the
-  search's directions, and tells it each trial's end, so the model learns from every trial;
+  search's directions, and tells it each trial's end, so the model learns from every trial; a
+  resumed search's trials (its journal's) are added to that study before the first proposal;
 - hyperband (``early_terminate``) is W&B's rule: at each band (a number of intermediate values),
   a trial whose value there is worse than the top ``1/eta`` of every trial's value there stops.
 """
@@ -110,23 +111,51 @@ class GridMethod(Method):
 
 
 class BayesMethod(Method):
-    def __init__(self, specs: Sequence[Spec], seed: int | None, directions: Sequence[Direction]) -> None:
+    def __init__(self, plan: Plan, seed: int | None, directions: Sequence[Direction]) -> None:
         import optuna
 
-        for spec in specs:  # a neutral kind Optuna cannot model is refused before any trial
+        for spec in plan.specs:  # a neutral kind Optuna cannot model is refused before any trial
             _check_bayes(spec)
-        self.specs = list(specs)
+        self.specs = list(plan.specs)
+        self.paths = plan.paths
+        self.replayed = False
         with _quiet_optuna():
             self.optuna_study = optuna.create_study(
                 directions=[d.value for d in directions], sampler=optuna.samplers.TPESampler(seed=seed)
             )
 
     def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], optuna.Trial]:
+        if not self.replayed:
+            self.replayed = True
+            self._replay(trials)
         optuna_trial = self.optuna_study.ask()
         return {spec.key: spec.suggest(optuna_trial, spec.key) for spec in self.specs}, optuna_trial
 
     def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
         return suggest_neutral(trial.optuna_trial, name, param)
+
+    def _replay(self, trials: Sequence[FrozenTrial]) -> None:
+        """A resumed search's trials (from its journal), told to the model before it proposes."""
+        from optuna.trial import TrialState as OptunaState
+        from optuna.trial import create_trial
+
+        frozen = []
+        for trial in trials:
+            params, distributions = {}, {}
+            for spec in self.specs:
+                found, value = _lookup(trial.params, self.paths.get(spec.key, (spec.key,)))
+                placed = spec.replay(value) if found else None
+                if placed is not None:
+                    distributions[spec.key], params[spec.key] = placed
+            complete = trial.state is TrialState.COMPLETE
+            state = OptunaState.COMPLETE if complete else OptunaState.PRUNED if trial.state is TrialState.PRUNED else OptunaState.FAIL
+            frozen.append(create_trial(
+                state=state, params=params, distributions=distributions, values=list(trial.values) if complete else None,
+                intermediate_values=dict(trial.intermediate),
+            ))
+        if frozen:
+            with _quiet_optuna():
+                self.optuna_study.add_trials(frozen)
 
     def tell(self, record: FrozenTrial, handle: Any) -> None:
         from optuna.trial import TrialState as OptunaState
@@ -147,7 +176,7 @@ def make_method(plan: Plan, seed: int | None, directions: Sequence[Direction]) -
     if plan.method == "grid":
         return GridMethod(plan)
     if plan.method == "bayes":
-        return BayesMethod(plan.specs, seed, directions)
+        return BayesMethod(plan, seed, directions)
     return RandomMethod(plan.specs, seed)
 
 

@@ -26,6 +26,7 @@ from hpcore import Categorical, Float, Int, InvalidSpace, Param
 
 if TYPE_CHECKING:
     import optuna
+    from optuna.distributions import BaseDistribution
 
 _PLAIN = (type(None), bool, int, float, str)  # what Optuna's CategoricalDistribution holds as is
 _EDGE = 1e-12  # quantiles are kept inside (0, 1), where every inverse CDF is finite
@@ -48,6 +49,10 @@ class Spec:
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> Any:
         raise NotImplementedError
+
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        """The Optuna distribution `suggest` samples and the value in it that gave `value`; None if none."""
+        return None
 
     def describe(self) -> str:
         return type(self).__name__
@@ -91,6 +96,9 @@ class Choice(Spec):
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> Any:
         return choose(optuna_trial, key, self.values)
 
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        return replay_choice(self.values, value)
+
     def describe(self) -> str:
         return "categorical"
 
@@ -108,6 +116,12 @@ class IntUniform(Spec):
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> int:
         return int(optuna_trial.suggest_int(key, self.low, self.high))
+
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        from optuna.distributions import IntDistribution
+
+        number = _as_int(value)
+        return None if number is None else (IntDistribution(self.low, self.high), min(max(number, self.low), self.high))
 
     def describe(self) -> str:
         return "int_uniform"
@@ -129,6 +143,13 @@ class Uniform(Spec):
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
         return float(optuna_trial.suggest_float(key, self.low, self.high, log=self.log))
+
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        from optuna.distributions import FloatDistribution
+
+        if not _is_real(value):
+            return None
+        return FloatDistribution(self.low, self.high, log=self.log), _clip(float(value), self.low, self.high)
 
     def describe(self) -> str:
         return self.name
@@ -153,6 +174,12 @@ class Normal(Spec):
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
         return self.ppf(optuna_trial.suggest_float(key, _EDGE, 1 - _EDGE))
 
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        if not _is_real(value) or (self.log and value <= 0):
+            return None
+        x = math.log(value) if self.log else float(value)
+        return _quantile(0.5 if self.sigma == 0 else NormalDist(self.mu, self.sigma).cdf(x))
+
     def describe(self) -> str:
         return "log_normal" if self.log else "normal"
 
@@ -167,6 +194,9 @@ class Beta(Spec):
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
         return beta_ppf(optuna_trial.suggest_float(key, _EDGE, 1 - _EDGE), self.a, self.b)
+
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        return _quantile(beta_cdf(float(value), self.a, self.b)) if _is_real(value) else None
 
     def describe(self) -> str:
         return "beta"
@@ -198,6 +228,9 @@ class Quantized(Spec):
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float | int:
         return self.quantize(self.base.suggest(optuna_trial, key))
 
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        return self.base.replay(value)  # the quantized value stands for the draw it came from
+
     def describe(self) -> str:
         return self.name
 
@@ -216,6 +249,21 @@ class Neutral(Spec):
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> Any:
         return suggest_neutral(optuna_trial, key, self.param)
+
+    def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
+        from optuna.distributions import FloatDistribution, IntDistribution
+
+        param = self.param
+        if isinstance(param, Categorical):
+            return replay_choice(param.choices, value)
+        if isinstance(param, Int):
+            number = _as_int(value)
+            if number is None or not param.contains(number):
+                return None
+            return IntDistribution(param.low, param.high, log=param.log, step=param.step), number
+        if isinstance(param, Float) and _is_real(value) and param.contains(float(value)):
+            return FloatDistribution(param.low, param.high, log=param.log, step=param.step), float(value)
+        return None
 
     def describe(self) -> str:
         return repr(self.param)
@@ -263,6 +311,36 @@ def choose(optuna_trial: optuna.Trial, key: str, values: Sequence[Any]) -> Any:
                 return value
         return picked
     return values[optuna_trial.suggest_categorical(key, list(range(len(values))))]
+
+
+def replay_choice(values: Sequence[Any], value: Any) -> tuple[BaseDistribution, Any] | None:
+    """`choose`'s distribution and the choice (or its index) that gave `value` (a list stands for a tuple: JSON)."""
+    from optuna.distributions import CategoricalDistribution
+
+    for i, choice in enumerate(values):
+        if (type(choice) is type(value) and choice == value) or (isinstance(choice, tuple) and list(choice) == value):
+            if all(type(v) in _PLAIN for v in values):
+                return CategoricalDistribution(list(values)), choice
+            return CategoricalDistribution(list(range(len(values)))), i
+    return None
+
+
+def _quantile(u: float) -> tuple[BaseDistribution, float]:
+    from optuna.distributions import FloatDistribution
+
+    return FloatDistribution(_EDGE, 1 - _EDGE), _clip(u, _EDGE, 1 - _EDGE)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def beta_ppf(u: float, a: float, b: float) -> float:

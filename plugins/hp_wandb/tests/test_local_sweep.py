@@ -226,3 +226,23 @@ def test_a_wandb_failure_never_fails_the_search(monkeypatch: pytest.MonkeyPatch,
     assert [t.state for t in result.trials] == [TrialState.COMPLETE] * 4
     raised = [r for r in caplog.records if "W&B raised" in r.getMessage()]
     assert len(raised) == 1 and "disk full" in (raised[0].exc_text or "")
+
+
+def test_a_resumed_bayes_sweep_replays_the_journal_into_its_model(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.jsonl"
+    config = {**BRANIN, "parameters": {**BRANIN["parameters"], "k": {"values": [(1, 2), "a"]},
+                                        "s": {"distribution": "q_normal", "mu": 0, "sigma": 1, "q": 1}}}
+
+    def objective(trial: hpcore.Trial) -> float:
+        if trial.number == 1:
+            raise TrialPruned()
+        return branin(trial.params["x1"], trial.params["x2"])
+
+    first = hpcore.search(objective, config, backend="wandb", n_trials=4, seed=0, mode="disabled", journal=journal)
+    second = hpcore.search(objective, config, backend="wandb", n_trials=2, seed=0, mode="disabled", journal=journal)
+    stored = second.native.optuna_study.get_trials(deepcopy=False)
+    assert len(stored) == 6 and [t.number for t in second.trials] == list(range(6))
+    assert [t.values for t in stored[:4]] == [t.values or None for t in first.trials]
+    assert stored[1].state.name == "PRUNED"
+    assert [t.params["x1"] for t in stored[:4]] == [t.params["x1"] for t in first.trials]
+    assert all({"x1", "x2", "k", "s"} <= set(t.params) for t in stored[:4])
