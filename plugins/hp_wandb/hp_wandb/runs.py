@@ -40,14 +40,25 @@ STEP_KEY = "trial_step"
 
 
 def check_settings(settings: Any) -> dict[str, Any]:
-    """`settings=` as keyword arguments of ``wandb.Settings`` (a dict, or a ``wandb.Settings``)."""
+    """`settings=` as keyword arguments of ``wandb.Settings`` (a dict, or a ``wandb.Settings``), checked by W&B."""
     if settings is None:
         return {}
     if isinstance(settings, Mapping):
-        return dict(settings)
-    if type(settings).__name__ == "Settings" and hasattr(settings, "model_dump"):
-        return {k: v for k, v in settings.model_dump(exclude_unset=True).items()}
-    raise InvalidArgument(f"settings must be a dict of wandb.Settings fields or a wandb.Settings, got {settings!r}.")
+        given = dict(settings)
+    elif type(settings).__name__ == "Settings" and hasattr(settings, "model_fields_set"):
+        given = {name: getattr(settings, name) for name in settings.model_fields_set}
+    else:
+        raise InvalidArgument(f"settings must be a dict of wandb.Settings fields or a wandb.Settings, got {settings!r}.")
+    import wandb
+
+    try:
+        wandb.Settings(**{**LEAN_SETTINGS, **given})
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()
+        raise InvalidArgument(
+            f"settings: W&B refuses {given!r} ({' '.join(reason[:3])}): pass fields of wandb.Settings."
+        ) from None
+    return given
 
 
 def check_tags(tags: Any) -> tuple[str, ...]:

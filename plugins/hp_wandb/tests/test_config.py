@@ -218,6 +218,7 @@ def test_an_invalid_config_is_refused_before_any_run_naming_the_key(config, erro
         ({"project": ""}, r"project must be a non-empty string"),
         ({"tags": "t"}, r"tags must be a list of non-empty strings"),
         ({"settings": 3}, r"settings must be a dict of wandb.Settings fields"),
+        ({"settings": {"no_such_setting": 1}}, r"settings: W&B refuses \{'no_such_setting': 1\}"),
         ({"dir": 3}, r"dir must be a directory path"),
         ({"sweep_id": 3}, r"sweep_id must be the id of a W&B sweep"),
         ({"early_terminate": {"type": "hyperband", "min_iter": 1}}, r"has early_terminate and early_terminate= was passed"),
@@ -246,3 +247,23 @@ def test_the_metric_option_names_the_logged_metric_as_transformers_passes_it(run
     hpcore.search(lambda t: 0.25, config, backend="wandb", n_trials=1, metric="eval/loss", mode="offline", dir=runs_dir)
     (run,) = read_runs(runs_dir)
     assert run["summary"]["eval/loss"] == 0.25 and "objective" not in run["summary"]
+
+
+def test_settings_turn_wandbs_extras_back_on(runs_dir: Path, read_runs) -> None:
+    import wandb
+
+    for settings in ({"x_disable_stats": False}, wandb.Settings(x_disable_stats=False, silent=True)):
+        result = hpcore.search(lambda t: 0.0, {"x": hpcore.Float(0, 1)}, backend="wandb", n_trials=1, mode="offline",
+                               dir=runs_dir, settings=settings)
+        assert len(result.native.run_ids) == 1
+    assert len(read_runs(runs_dir)) == 2
+
+
+def test_the_beta_inverse_cdf() -> None:
+    from hp_wandb.params import beta_cdf, beta_ppf
+
+    for u in (0.01, 0.3, 0.5, 0.9):
+        assert beta_ppf(u, 1.0, 1.0) == pytest.approx(u, abs=1e-9)
+        assert beta_ppf(u, 2.0, 1.0) == pytest.approx(math.sqrt(u), abs=1e-9)  # cdf x**2
+        assert beta_cdf(beta_ppf(u, 2.0, 5.0), 2.0, 5.0) == pytest.approx(u, abs=1e-9)
+    assert beta_ppf(0.5, 3.0, 3.0) == pytest.approx(0.5, abs=1e-9)
