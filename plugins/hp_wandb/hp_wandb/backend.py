@@ -111,11 +111,10 @@ class WandbTrial(Trial):
 class OnlineTrial(Trial):
     """A run of a W&B sweep: its parameters are the config the W&B server gave the run."""
 
-    def __init__(self, number: int, config: Mapping[str, Any], run: Any, space: Any) -> None:
+    def __init__(self, number: int, config: Mapping[str, Any], run: Any) -> None:
         super().__init__(number)
         self.wandb_run = run
         self._config = dict(config)
-        self._space = space
 
     def _sample(self, name: str, param: Param) -> Any:
         if name not in self._config:
@@ -266,7 +265,7 @@ class OnlineSweep:
                     dir=self.runs.directory, settings=wandb.Settings(**self.runs.settings)
                 )
                 config = {k: v for k, v in dict(run.config).items() if not str(k).startswith("_")}
-                trial = OnlineTrial(study.ledger.next_number(), config, run, study.settings.space)
+                trial = OnlineTrial(study.ledger.next_number(), config, run)
                 runner.run(trial)
             except BaseException as exc:  # the agent would swallow it: stop the agent's later runs, raise it after
                 study.budget.stop()
@@ -325,10 +324,10 @@ class WandbBackend(Backend):
             log.info("wandb: online, a W&B sweep on the server (%s)", mode.reason)
         else:
             state = LocalSweep(study, plan, mode, options)
-            where = "logs no run" if mode.kind == "disabled" else f"logs each trial as an offline W&B run in group {plan.name!r}"
-            line = f"wandb: {mode.kind} ({mode.reason}): a local {plan.method} sweep that {where}"
+            what = "logging no run" if mode.kind == "disabled" else f"logging each trial as an offline W&B run in group {plan.name!r}"
+            line = f"wandb: {mode.kind} ({mode.reason}): a local {plan.method} sweep {what}"
             if mode.implicit:
-                log.warning(line + "; `wandb sync` uploads them later")
+                log.warning("%s; `wandb login` to sweep on the W&B server, `wandb sync` uploads offline runs", line)
             else:
                 log.info(line)
         study.backend_state = state

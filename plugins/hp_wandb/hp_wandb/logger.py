@@ -70,7 +70,10 @@ class Logger:
         self.table = table
         self.mode = modes.decide(mode)
         if self.mode.implicit:
-            log.warning("wandb Logger: offline (%s): runs are written to disk; `wandb sync` uploads them later", self.mode.reason)
+            log.warning(
+                "wandb Logger: offline (%s): runs are written to disk; `wandb login` to log online, "
+                "`wandb sync` uploads offline runs", self.mode.reason,
+            )
         else:
             log.info("wandb Logger: %s (%s)", self.mode.kind, self.mode.reason)
         self._searches: dict[int, _SearchLog | None] = {}

@@ -49,7 +49,7 @@ def decide(option: object = None) -> Mode:
     else:
         source = credentials()
         if source is None:
-            return Mode("offline", "no W&B credentials found (wandb login, or WANDB_API_KEY, to sweep on the server)", implicit=True)
+            return Mode("offline", "no W&B credentials found", implicit=True)
         return Mode("online", f"W&B credentials found in {source}")
     if kind == "online":
         require_credentials(reason)
