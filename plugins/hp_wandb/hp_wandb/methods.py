@@ -1,0 +1,244 @@
+"""The local sweep's methods (``random``, ``grid``, ``bayes``) and W&B's hyperband early termination.
+
+Rules:
+- ``random`` draws every parameter from its declared distribution with a ``random.Random(seed)``;
+  define-by-run parameters from the same generator (``Param.from_unit``);
+- ``grid`` visits each point of the product of the parameters' values once, in the order W&B's
+  own grid uses (the first parameter varies slowest), skipping points a resumed search already
+  holds, and is exhausted when every point was visited; it samples nothing define-by-run;
+- ``bayes`` asks Optuna's TPE sampler (seeded) through an in-memory ``optuna.Study`` with the
+  search's directions, and tells it each trial's end, so the model learns from every trial; a
+  resumed search's trials (its journal's) are added to that study before the first proposal;
+- hyperband (``early_terminate``) is W&B's rule: at each band (a number of intermediate values),
+  a trial whose value there is worse than the top ``1/eta`` of every trial's value there stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import random
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from hpcore import Direction, FrozenTrial, InvalidSpace, Param, TrialState, UnknownParameter
+
+from hp_wandb.config import Hyperband, Plan
+from hp_wandb.params import Spec, suggest_neutral
+
+if TYPE_CHECKING:
+    import optuna
+
+    from hp_wandb.backend import WandbTrial
+
+
+class Method:
+    """Proposes each trial's parameters (by spec key) and learns from trials' ends."""
+
+    optuna_study: Any = None
+
+    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any] | None:
+        """The next trial's values by key and an engine handle; None when the sweep is spent."""
+        raise NotImplementedError
+
+    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+        raise NotImplementedError
+
+    def tell(self, record: FrozenTrial, handle: Any) -> None:
+        """A trial ended."""
+
+
+class RandomMethod(Method):
+    def __init__(self, specs: Sequence[Spec], seed: int | None) -> None:
+        self.specs = list(specs)
+        self.rng = random.Random(seed)
+
+    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any]:
+        return {spec.key: spec.draw(self.rng) for spec in self.specs}, None
+
+    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+        return param.from_unit(self.rng.random())
+
+
+class GridMethod(Method):
+    def __init__(self, plan: Plan) -> None:
+        if not plan.specs:
+            from hpcore import DefineByRunUnsupported
+
+            raise DefineByRunUnsupported(
+                "method 'grid' must know the whole space up front: pass space= (a sweep config or a neutral space), "
+                "or use method random or bayes."
+            )
+        self.plan = plan
+        self.keys = [spec.key for spec in plan.specs]
+        self.axes = [spec.grid() for spec in plan.specs]
+        self.total = math.prod(len(axis) for axis in self.axes)
+        self.position = 0
+        self.visited: set[int] | None = None
+        self.lock = threading.Lock()
+
+    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any] | None:
+        with self.lock:
+            if self.visited is None:  # the points a resumed search already holds
+                self.visited = {i for i in map(self._index_of, trials) if i is not None}
+            while self.position < self.total:
+                index, self.position = self.position, self.position + 1
+                if index not in self.visited:
+                    self.visited.add(index)
+                    return self._point(index), None
+            return None
+
+    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+        raise UnknownParameter(f"{name!r} is not in the grid's parameters {self.keys}: add it to the space.")
+
+    def _point(self, index: int) -> dict[str, Any]:
+        point: dict[str, Any] = {}
+        for key, axis in zip(reversed(self.keys), reversed(self.axes)):
+            index, i = divmod(index, len(axis))
+            point[key] = axis[i]
+        return {key: point[key] for key in self.keys}
+
+    def _index_of(self, trial: FrozenTrial) -> int | None:
+        index = 0
+        for key, axis in zip(self.keys, self.axes):
+            found, value = _lookup(trial.params, self.plan.paths.get(key, (key,)))
+            matches = [i for i, v in enumerate(axis) if found and type(v) is type(value) and v == value]
+            if not matches:
+                return None
+            index = index * len(axis) + matches[0]
+        return index
+
+
+class BayesMethod(Method):
+    def __init__(self, plan: Plan, seed: int | None, directions: Sequence[Direction]) -> None:
+        import optuna
+
+        for spec in plan.specs:  # a neutral kind Optuna cannot model is refused before any trial
+            _check_bayes(spec)
+        self.specs = list(plan.specs)
+        self.paths = plan.paths
+        self.replayed = False
+        with _quiet_optuna():
+            self.optuna_study = optuna.create_study(
+                directions=[d.value for d in directions], sampler=optuna.samplers.TPESampler(seed=seed)
+            )
+
+    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], optuna.Trial]:
+        if not self.replayed:
+            self.replayed = True
+            self._replay(trials)
+        optuna_trial = self.optuna_study.ask()
+        return {spec.key: spec.suggest(optuna_trial, spec.key) for spec in self.specs}, optuna_trial
+
+    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+        return suggest_neutral(trial.optuna_trial, name, param)
+
+    def _replay(self, trials: Sequence[FrozenTrial]) -> None:
+        """A resumed search's trials (from its journal), told to the model before it proposes."""
+        from optuna.trial import TrialState as OptunaState
+        from optuna.trial import create_trial
+
+        frozen = []
+        for trial in trials:
+            params, distributions = {}, {}
+            for spec in self.specs:
+                found, value = _lookup(trial.params, self.paths.get(spec.key, (spec.key,)))
+                placed = spec.replay(value) if found else None
+                if placed is not None:
+                    distributions[spec.key], params[spec.key] = placed
+            complete = trial.state is TrialState.COMPLETE
+            state = OptunaState.COMPLETE if complete else OptunaState.PRUNED if trial.state is TrialState.PRUNED else OptunaState.FAIL
+            frozen.append(create_trial(
+                state=state, params=params, distributions=distributions, values=list(trial.values) if complete else None,
+                intermediate_values=dict(trial.intermediate),
+            ))
+        if frozen:
+            with _quiet_optuna():
+                self.optuna_study.add_trials(frozen)
+
+    def tell(self, record: FrozenTrial, handle: Any) -> None:
+        from optuna.trial import TrialState as OptunaState
+
+        if handle is None:
+            return
+        with _quiet_optuna():
+            if record.state is TrialState.COMPLETE:
+                values = record.values
+                self.optuna_study.tell(handle, values[0] if len(values) == 1 else values)
+            elif record.state is TrialState.PRUNED:
+                self.optuna_study.tell(handle, state=OptunaState.PRUNED)
+            else:
+                self.optuna_study.tell(handle, state=OptunaState.FAIL)
+
+
+def make_method(plan: Plan, seed: int | None, directions: Sequence[Direction]) -> Method:
+    if plan.method == "grid":
+        return GridMethod(plan)
+    if plan.method == "bayes":
+        return BayesMethod(plan, seed, directions)
+    return RandomMethod(plan.specs, seed)
+
+
+def _check_bayes(spec: Spec) -> None:
+    from hpcore import Categorical, Float, Int
+
+    from hp_wandb.params import Neutral
+
+    if isinstance(spec, Neutral) and not isinstance(spec.param, (Float, Int, Categorical)):
+        raise InvalidSpace(
+            f"parameter {spec.key!r} is a {type(spec.param).__name__}, which method bayes cannot model: "
+            "use Float, Int or Categorical, or method random."
+        )
+
+
+def _lookup(params: Mapping[str, Any], path: tuple[str, ...]) -> tuple[bool, Any]:
+    node: Any = params
+    for part in path:
+        if not isinstance(node, Mapping) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+@contextlib.contextmanager
+def _quiet_optuna() -> Iterator[None]:
+    """Optuna's per-trial INFO lines would show the model's internal values (quantiles), not the run's."""
+    import optuna
+
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(max(verbosity, optuna.logging.WARNING))
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(verbosity)
+
+
+class HyperbandStopper:
+    """W&B's hyperband early termination over the intermediate values of a search's trials."""
+
+    def __init__(self, hyperband: Hyperband, direction: Direction) -> None:
+        self.bands = hyperband.bands
+        self.fraction = 1.0 / hyperband.eta
+        self.sign = -1.0 if direction is Direction.MAXIMIZE else 1.0
+        self.histories: dict[int, list[float]] = {}  # finished trials' intermediate values, in step order
+
+    def add(self, record: FrozenTrial) -> None:
+        self.histories[record.number] = history(record.intermediate)
+
+    def should_stop(self, number: int, intermediate: Mapping[int, float]) -> bool:
+        """Whether the running trial `number`, with these intermediate values, stops now."""
+        mine = history(intermediate)
+        reached = [band for band in self.bands if band < len(mine)]
+        if not reached:
+            return False
+        band = reached[-1]
+        others = [h for n, h in self.histories.items() if n != number]
+        at_band = sorted(self.sign * h[band] for h in [*others, mine] if len(h) > band)
+        threshold = at_band[int(self.fraction * len(at_band))]
+        return self.sign * mine[band] > threshold
+
+
+def history(intermediate: Mapping[int, float]) -> list[float]:
+    """Intermediate values in step order, the non-finite ones left out (W&B's metric history)."""
+    return [v for _, v in sorted(intermediate.items()) if math.isfinite(v)]
