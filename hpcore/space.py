@@ -218,9 +218,9 @@ def space_form(space: Any) -> str:
 
     The rule (documented in docs/spaces.md): a dict of hpcore params is neutral; a
     callable is a function (an Optuna `hp_space(trial)`, or a function that returns
-    a native dict when called with None, as transformers passes them); a dict with
-    "parameters" is a W&B sweep config; a dict holding a Ray Tune domain or
-    `grid_search` marker is a Ray Tune space.
+    a native dict when called with None, as transformers passes them); a dict with a
+    "parameters" dict or a "method" string is a W&B sweep config; a dict holding a Ray
+    Tune domain or `grid_search` marker is a Ray Tune space.
     """
     if callable(space) and not isinstance(space, Mapping):
         return "function"
@@ -230,7 +230,7 @@ def space_form(space: Any) -> str:
         return "empty"
     if is_neutral(space):
         return "neutral"
-    if "parameters" in space and isinstance(space["parameters"], Mapping):
+    if isinstance(space.get("parameters"), Mapping) or isinstance(space.get("method"), str):
         return "wandb"
     return "ray" if _holds_tune_domain(space) else "unknown"
 

@@ -81,10 +81,15 @@ def test_a_backend_with_an_extra_that_is_not_installed_says_how_to_install_it(mo
 
 
 def test_no_install_hint_names_an_extra_hpcore_does_not_have():
-    assert "wandb" not in get_registry().backends  # no W&B backend is published yet
     with pytest.raises(BackendNotFound) as raised:
-        hpcore.search(lambda t: 0.0, SPACE, backend="wandb")
+        hpcore.search(lambda t: 0.0, SPACE, backend="nevergrad")  # no such extra
     assert "pip install" not in str(raised.value)
+
+
+def test_the_wandb_extra_is_named_when_its_backend_is_missing(monkeypatch):
+    monkeypatch.delitem(get_registry().backends, "wandb")
+    with pytest.raises(BackendNotFound, match=r'pip install "hpcore\[wandb\]"'):
+        hpcore.search(lambda t: 0.0, SPACE, backend="wandb")
 
 
 def test_a_backend_whose_engine_is_missing():

@@ -124,3 +124,8 @@ def test_numpy_integers_are_int_bounds_and_become_python_ints():
 def test_numpy_scalars_of_the_wrong_kind_are_refused(make, match):
     with pytest.raises(InvalidSpace, match=match):
         make()
+
+
+def test_a_sweep_config_with_a_misspelt_parameters_key_is_still_a_sweep_config():
+    assert space_form({"method": "random", "parameter": {"x": {"min": 0, "max": 1}}}) == "wandb"
+    assert space_form({"method": object(), "x": {"grid_search": [1, 2]}}) == "ray"
