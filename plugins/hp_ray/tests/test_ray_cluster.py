@@ -124,34 +124,68 @@ def test_search_finds_the_cluster_through_ray_address_auto(head, drivers, tmp_pa
     assert out["started_here"] is False and _port(out["gcs_address"]) == _port(address)
 
 
-def test_a_killed_driver_is_resumed_without_rerunning_finished_trials(head, drivers, tmp_path) -> None:
+def _journal(path: Path) -> dict[int, dict]:
+    """The trials a run journal holds by number (the last line of a number wins); {} before it exists."""
+    lines = path.read_text().splitlines()[1:] if path.exists() else []
+    return {t["number"]: t for t in map(json.loads, lines)}
+
+
+def _kill_when(script: Path, args: list[str], runs: Path, journal: Path, env: dict[str, str], ready) -> dict[int, dict]:
+    """Run the driver until `ready(journal trials, starts, ends)` (its own log lines), SIGKILL it; the journal then."""
+    offset = len(runs.read_text().splitlines()) if runs.exists() else 0
+    driver = subprocess.Popen(
+        [sys.executable, str(script), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(2400):
+            lines = runs.read_text().splitlines()[offset:] if runs.exists() else []
+            starts = [line for line in lines if line.startswith("start")]
+            if ready(_journal(journal), starts, [line for line in lines if line.startswith("end")]):
+                break
+            assert driver.poll() is None, ("the driver ended before it could be killed", _journal(journal), lines)
+            time.sleep(0.05)
+        else:
+            pytest.fail("the driver never reached the point to kill it at")
+    finally:
+        driver.send_signal(signal.SIGKILL)
+        driver.wait()
+    return _journal(journal)
+
+
+def test_a_driver_killed_before_between_and_during_trials_resumes_running_each_trial_once(
+    head, drivers, tmp_path
+) -> None:
     address, ray_tmp = head
     storage, runs = tmp_path / "results", tmp_path / "runs.log"
     journal = storage / "resumable" / "hpcore_trials.jsonl"
+    script, env = drivers / "resumable.py", _env(ray_tmp)
     args = [str(storage), address, str(runs)]
-    first = subprocess.Popen(
-        [sys.executable, str(drivers / "resumable.py"), *args, "fresh"], env=_env(ray_tmp),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(240):  # until two trials are in the run's journal
-            if journal.exists() and len(journal.read_text().splitlines()) >= 3:
-                break
-            assert first.poll() is None, "the first driver ended before it could be killed"
-            time.sleep(0.5)
-        else:
-            pytest.fail("no trial finished in the first driver")
-    finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-    finished = {json.loads(line)["number"] for line in journal.read_text().splitlines()[1:]}
-    assert len(finished) >= 2
+    held: dict[int, tuple[dict, int]] = {}  # each trial a journal held at a kill, and the runs log's length then
 
-    out = _run_driver(drivers / "resumable.py", *args, "resume", env=_env(ray_tmp))
-    assert out["numbers"] == [0, 1, 2, 3, 4, 5] and out["states"] == ["COMPLETE"] * 6, (out, runs.read_text(), finished)
-    starts = [line.split()[1] for line in runs.read_text().splitlines() if line.startswith("start")]
-    for number in finished:
-        assert starts.count(str(number)) == 1, (number, starts)
+    def kill_when(mode: str, ready, pause: str = "0") -> int:
+        for number, trial in _kill_when(script, [*args, mode, pause], runs, journal, env, ready).items():
+            held.setdefault(number, (trial, len(runs.read_text().splitlines())))
+        return len(held)
+
+    # before the first trial ends: trial 0 is running, the journal holds no trial
+    assert kill_when("fresh", lambda trials, starts, ends: starts and not trials) == 0
+    # between trials: the driver's own Tune callback pauses 2 s after each trial ends, when none runs
+    assert kill_when("resume", lambda trials, s, e: len(trials) >= 2 and len(s) == len(e), "2") >= 2
+    # during a trial: one more trial has ended and the next one is running
+    before = len(held)
+    assert kill_when("resume", lambda trials, s, e: len(trials) > before and len(s) > len(e)) > before
+
+    out = _run_driver(script, *args, "resume", env=env)
+    assert out["numbers"] == [0, 1, 2, 3, 4, 5] and out["states"] == ["COMPLETE"] * 6, (out, runs.read_text())
+    ray_ids = [t["user_attrs"]["ray_trial_id"] for t in out["trials"]]
+    assert len(set(ray_ids)) == 6, ray_ids
+    lines = runs.read_text().splitlines()
+    for number, (kept, seen) in held.items():
+        assert out["trials"][number] == kept, (number, out["trials"][number], kept)
+        x = repr(kept["params"]["x"])
+        assert f"start {number} {x}" in lines[:seen]
+        again = [line for line in lines[seen:] if line.startswith("start") and line.endswith(f" {x}")]
+        assert not again, (number, again)
 
 
 def _runs(log: Path) -> tuple[list[int], list[int]]:
