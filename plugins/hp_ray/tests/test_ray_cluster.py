@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -250,22 +251,71 @@ def test_a_local_instance_is_started_once_and_ends_with_its_process(drivers, tmp
         shutil.rmtree(ray_tmp, ignore_errors=True)
 
 
-def test_a_local_instance_ends_with_a_killed_driver(drivers, tmp_path) -> None:
+def _below(pid: int) -> dict[int, tuple[int, str]]:
+    """The processes below `pid` now (its children, theirs, ...): by id, their start time and title."""
+    parents, found = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            title = (entry / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+        except (OSError, IndexError):
+            continue
+        parents[int(entry.name)] = (int(stat[1]), int(stat[19]), title.rsplit("/", 1)[-1])
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, start, title) in parents.items():
+            if ppid == parent:
+                found[child] = (start, title)
+                todo.append(child)
+    return found
+
+
+def _still_running(processes: dict[int, tuple[int, str]]) -> list[str]:
+    """The titles of those `processes` that still run (the same id and start time)."""
+    left = []
+    for pid, (start, title) in processes.items():
+        try:
+            if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]) == start:
+                left.append(f"{title} ({pid})")
+        except OSError:
+            continue
+    return left
+
+
+def test_a_local_instance_ends_within_seconds_of_a_killed_driver(drivers, tmp_path) -> None:
     ray_tmp = tempfile.mkdtemp(prefix="hpk", dir="/tmp")
     runs = tmp_path / "runs.log"
+    driver = subprocess.Popen(
+        [sys.executable, str(drivers / "resumable.py"), str(tmp_path / "results"), "", str(runs), "fresh"],
+        env=_env(ray_tmp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    instance: dict[int, tuple[int, str]] = {}
     try:
-        driver = subprocess.Popen(
-            [sys.executable, str(drivers / "resumable.py"), str(tmp_path / "results"), "", str(runs), "fresh"],
-            env=_env(ray_tmp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
         for _ in range(240):  # until a trial is running on the local instance
             if runs.exists() and runs.read_text():
                 break
             assert driver.poll() is None
             time.sleep(0.5)
-        assert _processes_mentioning(ray_tmp), "the driver started no Ray processes"
+        instance = _below(driver.pid)
+        titles = " ".join(title for _, title in instance.values())
+        for name in ("gcs_server", "raylet", "ray::DashboardAgent", "ray::RuntimeEnvAgent", "ray::ImplicitFunc"):
+            assert name in titles, titles
         driver.send_signal(signal.SIGKILL)
         driver.wait()
-        assert _wait_until_gone(ray_tmp) == []
+        end = time.monotonic() + 10.0
+        while (_still_running(instance) or _processes_mentioning(ray_tmp)) and time.monotonic() < end:
+            time.sleep(0.25)
+        left = _still_running(instance) + [f"{pid}" for pid in _processes_mentioning(ray_tmp)]
+        assert left == [], f"10 s after its driver was killed, the local Ray instance still runs {left}"
     finally:
+        if driver.poll() is None:
+            driver.kill()
+            driver.wait()
+        for pid, (start, _) in instance.items():  # only the processes of the instance this test started
+            with contextlib.suppress(OSError):
+                if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]) == start:
+                    os.kill(pid, signal.SIGKILL)
         shutil.rmtree(ray_tmp, ignore_errors=True)
