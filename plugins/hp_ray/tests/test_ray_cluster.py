@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -273,16 +273,24 @@ def _below(pid: int) -> dict[int, tuple[int, str]]:
     return found
 
 
+def _start_time(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _still_running(processes: dict[int, tuple[int, str]]) -> list[str]:
-    """The titles of those `processes` that still run (the same id and start time)."""
-    left = []
-    for pid, (start, title) in processes.items():
-        try:
-            if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]) == start:
-                left.append(f"{title} ({pid})")
-        except OSError:
-            continue
-    return left
+    """Those of `processes` that still run (the same id and start time), by title and id."""
+    return [f"{title} ({pid})" for pid, (start, title) in processes.items() if _start_time(pid) == start]
+
+
+def _kill_all(processes: dict[int, tuple[int, str]]) -> None:
+    """SIGKILL those of `processes` that still run: never a process that took the id of one that ended."""
+    for pid, (start, _) in processes.items():
+        if _start_time(pid) == start:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_local_instance_ends_within_seconds_of_a_killed_driver(drivers, tmp_path) -> None:
@@ -314,8 +322,110 @@ def test_a_local_instance_ends_within_seconds_of_a_killed_driver(drivers, tmp_pa
         if driver.poll() is None:
             driver.kill()
             driver.wait()
-        for pid, (start, _) in instance.items():  # only the processes of the instance this test started
-            with contextlib.suppress(OSError):
-                if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]) == start:
-                    os.kill(pid, signal.SIGKILL)
+        _kill_all(instance)  # only the processes of the instance this test started
         shutil.rmtree(ray_tmp, ignore_errors=True)
+
+
+def _ray_start(*args: str, node: str, ray_tmp: str) -> subprocess.Popen:
+    """`ray start --block` of one node with HP_NODE=`node`, in a session of its own, logging to `ray_tmp`."""
+    return subprocess.Popen(
+        [RAY, "start", *args, "--node-ip-address=127.0.0.1", "--num-cpus=1", f"--resources={{\"node_{node}\": 1}}",
+         f"--temp-dir={ray_tmp}", "--disable-usage-stats", "--block"],
+        env=_env(ray_tmp, HP_NODE=node), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+def _kill_node(process: subprocess.Popen) -> None:
+    """SIGKILL a node: its `ray start` and every process below it (raylet, agents, workers)."""
+    below = _below(process.pid)
+    process.kill()
+    process.wait()
+    _kill_all(below)
+
+
+@pytest.fixture
+def two_nodes() -> Iterator[tuple[str, str, Callable[[], None]]]:
+    """A head ("a") and a second node ("b") on this machine, one CPU each: the address, the head's temp dir, and a
+    function that kills "b". A fresh pair per test: the head would list a killed "b" as alive for a while."""
+    temps = [tempfile.mkdtemp(prefix=f"hp{node}", dir="/tmp") for node in "ab"]
+    address = f"127.0.0.1:{_free_port()}"
+    nodes = [_ray_start("--head", f"--port={_port(address)}", "--include-dashboard=false", node="a", ray_tmp=temps[0])]
+    try:
+        _wait_for(address, "node_a", temps[0])
+        nodes.append(_ray_start(f"--address={address}", node="b", ray_tmp=temps[1]))
+        _wait_for(address, "node_b", temps[0])
+        yield address, temps[0], lambda: _kill_node(nodes[1])
+    finally:
+        for process in reversed(nodes):
+            _kill_node(process)
+        for temp in temps:
+            for pid in _processes_mentioning(temp):  # only the processes of the nodes this fixture started
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _wait_for(address: str, resource: str, ray_tmp: str) -> None:
+    for _ in range(120):
+        status = subprocess.run([RAY, "status", f"--address={address}"], env=_env(ray_tmp), capture_output=True,
+                                text=True)
+        if resource in status.stdout:
+            return
+        time.sleep(1)
+    pytest.fail(f"the node with {resource} did not join the cluster at {address}")
+
+
+def test_trials_spread_over_two_nodes(two_nodes, drivers, tmp_path) -> None:
+    address, ray_tmp, _ = two_nodes
+    args = [str(tmp_path / "results"), address, str(tmp_path / "runs"), "spread", "0"]
+    out = _run_driver(drivers / "two_nodes.py", *args, env=_env(ray_tmp))
+    assert [t["state"] for t in out["trials"]] == ["COMPLETE"] * 6
+    assert {t["user_attrs"]["node"] for t in out["trials"]} == {"a", "b"}
+    assert len({t["user_attrs"]["node_id"] for t in out["trials"]}) == 2
+
+
+@pytest.mark.parametrize("max_failures", [0, 1])
+def test_a_node_killed_mid_search_fails_or_retries_its_trial_and_the_search_goes_on(
+    two_nodes, drivers, tmp_path, max_failures
+) -> None:
+    address, ray_tmp, kill_b = two_nodes
+    runs, journal = tmp_path / "runs", tmp_path / "results" / "kill" / "hpcore_trials.jsonl"
+    args = [str(tmp_path / "results"), address, str(runs), "kill", str(max_failures)]
+    driver = subprocess.Popen(
+        [sys.executable, str(drivers / "two_nodes.py"), *args], env=_env(ray_tmp), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(2400):  # until the journal holds two trials and one runs on node b
+            lines = [line.split() for line in runs.read_text().splitlines()] if runs.exists() else []
+            ended = {int(n) for what, n, _ in lines if what == "end"}
+            on_b = [int(n) for what, n, node in lines if what == "start" and node == "b" and int(n) not in ended]
+            kept = _journal(journal)
+            if len(kept) >= 2 and on_b:
+                break
+            assert driver.poll() is None, driver.communicate()[1][-4000:]
+            time.sleep(0.05)
+        else:
+            pytest.fail("no trial ran on node b")
+        kill_b()
+        killed_at = time.monotonic()
+        stdout, stderr = driver.communicate(timeout=240)
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+            driver.communicate()
+    assert driver.returncode == 0, stderr[-4000:]
+    result = [line for line in stdout.splitlines() if line.startswith('{"trials"')]  # Ray may print after it
+    assert result, stdout[-4000:]
+    trials = {t["number"]: t for t in json.loads(result[-1])["trials"]}
+    print(f"the search ended {time.monotonic() - killed_at:.1f} s after node b was killed")
+    assert sorted(trials) == list(range(6)), trials
+    for number, trial in kept.items():  # every trial that ended before the kill is kept as it ended
+        assert trials[number] == trial and trial["state"] == "COMPLETE", (trials[number], trial)
+    lost = trials[on_b[0]]
+    others = [t for n, t in trials.items() if n != on_b[0]]
+    assert all(t["state"] == "COMPLETE" for t in others), others
+    if max_failures == 0:
+        assert lost["state"] == "FAILED" and "Error: The actor" in lost["error"], lost
+    else:
+        assert lost["state"] == "COMPLETE" and lost["user_attrs"]["node"] == "a", lost
