@@ -1,4 +1,5 @@
-"""hp-ray against real Ray clusters in other processes: `ray start --head`, a killed driver, a local instance's end."""
+"""hp-ray against real Ray clusters in other processes: `ray start --head`, two nodes, killed drivers and nodes,
+a local instance's end."""
 
 from __future__ import annotations
 
