@@ -102,6 +102,7 @@ class RayBackend(Backend):
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:
         from hp_ray import cluster
+        from hp_ray.resources import check_fits
         from hp_ray.space import resolve
         from hp_ray.worker import metric_names
 
@@ -115,6 +116,7 @@ class RayBackend(Backend):
             options, param_space, neutral, os.path.abspath(storage), name, metric_names(settings.n_objectives)
         )
         cluster.connect(options.get("address"), options.get("runtime_env"))
+        check_fits(options.get("resources_per_trial"))
         return True
 
     @hookimpl

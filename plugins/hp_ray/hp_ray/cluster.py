@@ -4,8 +4,8 @@ Rules:
 - `address` (or `RAY_ADDRESS`) attaches to a running cluster; "auto" finds one on this node;
 - without one, the first search starts a local instance sized to the machine and later
   searches reuse it; a Ray already initialised in this process (by the user) is used as it is;
-- hp-ray shuts down at process exit only the instance it started itself (Ray's own
-  processes also end with the driver process when it is killed).
+- hp-ray shuts down at process exit only the instance it started itself; when the process
+  is killed (SIGKILL included), a watchdog ends that instance's processes (see `watchdog`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import logging
 import os
 import threading
 from typing import Any
+
+from hp_ray import watchdog
 
 log = logging.getLogger("hp_ray")
 
@@ -41,7 +43,9 @@ def connect(address: str | None = None, runtime_env: dict[str, Any] | None = Non
             ray.init(address=address, **options)
             return
         log.info("starting a local Ray instance for this process")
+        before = watchdog.processes()
         ray.init(include_dashboard=False, **options)
+        watchdog.watch(watchdog.processes() - before)
         _started_here = True
         atexit.register(shutdown)
 
@@ -59,4 +63,5 @@ def shutdown() -> None:
     with _lock:
         if _started_here and ray.is_initialized():
             ray.shutdown()
+        watchdog.release()
         _started_here = False

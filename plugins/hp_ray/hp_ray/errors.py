@@ -7,3 +7,7 @@ from hpcore import InvalidArgument
 
 class NotShippable(InvalidArgument):
     """Something a trial needs cannot be serialised and sent to Ray workers."""
+
+
+class ResourcesUnavailable(InvalidArgument):
+    """`resources_per_trial` asks for more than any node of the Ray cluster has."""

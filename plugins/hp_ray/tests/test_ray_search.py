@@ -377,3 +377,26 @@ def test_a_search_leaves_the_signal_handlers_and_environment_as_it_found_them(st
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert signal.getsignal(signal.SIGUSR1) is usr1
     assert "TUNE_DISABLE_SIGINT_HANDLER" not in os.environ
+
+
+@pytest.mark.parametrize(
+    "resources, asked",
+    [({"cpu": 64}, "CPU 64"), ({"cpu": 1, "gpu": 1}, "GPU 1"), ({"cpu": 1, "custom_resources": {"tpu_v9": 2}}, "tpu_v9 2")],
+    ids=["more_cpus", "a_gpu", "a_custom_resource"],
+)
+def test_resources_no_node_has_are_refused_before_the_run_starts(storage: str, resources, asked) -> None:
+    with pytest.raises(InvalidArgument, match=f"asks one node for .*{asked}.* no node of this Ray cluster has") as info:
+        hpcore.search(
+            lambda t: 0.0, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=2, storage_path=storage, timeout=3.0,
+            resources_per_trial=resources,
+        )
+    assert "the most one node has: CPU 2" in str(info.value), info.value
+    assert not Path(storage).exists()
+
+
+def test_resources_one_node_has_run(storage: str) -> None:
+    result = hpcore.search(
+        lambda t: 0.0, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=2, storage_path=storage,
+        resources_per_trial={"cpu": 2, "gpu": 0},
+    )
+    assert [t.state for t in result.trials] == [TrialState.COMPLETE] * 2
