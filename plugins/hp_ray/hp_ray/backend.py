@@ -82,7 +82,8 @@ class RaySearch:
 
     @property
     def resuming(self) -> bool:
-        return bool(self.options.get("resume")) and self.journal_path.exists()
+        journal = self.journal_path  # an empty file: a driver killed before it wrote the header
+        return bool(self.options.get("resume")) and journal.exists() and journal.stat().st_size > 0
 
 
 class RayBackend(Backend):
