@@ -11,6 +11,7 @@ medians are compared. The `random-dbr` case has hpcore's objective call `trial.s
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import tempfile
 import time
@@ -106,6 +107,7 @@ def main() -> None:
             for rep in range(args.reps):
                 order = runs if rep % 2 == 0 else runs[::-1]
                 for i, (label, run) in enumerate(order):
+                    gc.collect()  # each run starts from a collected heap, not the other's garbage
                     times[label].append(run(case, tmp, rep * 2 + i))
             raw, ours = statistics.median(times["raw"]), statistics.median(times["hpcore"])
             pairs = statistics.median(h / r for h, r in zip(times["hpcore"], times["raw"]))
