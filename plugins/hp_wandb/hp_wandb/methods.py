@@ -22,15 +22,13 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore import Direction, FrozenTrial, InvalidSpace, Param, TrialState, UnknownParameter
+from hpcore import Direction, FrozenTrial, InvalidSpace, Param, Trial, TrialState, UnknownParameter
 
 from hp_wandb.config import Hyperband, Plan
 from hp_wandb.params import Spec, suggest_neutral
 
 if TYPE_CHECKING:
     import optuna
-
-    from hp_wandb.backend import WandbTrial
 
 
 class Method:
@@ -42,7 +40,7 @@ class Method:
         """The next trial's values by key and an engine handle; None when the sweep is spent."""
         raise NotImplementedError
 
-    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+    def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         raise NotImplementedError
 
     def tell(self, record: FrozenTrial, handle: Any) -> None:
@@ -57,7 +55,7 @@ class RandomMethod(Method):
     def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any]:
         return {spec.key: spec.draw(self.rng) for spec in self.specs}, None
 
-    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+    def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         return param.from_unit(self.rng.random())
 
 
@@ -89,7 +87,7 @@ class GridMethod(Method):
                     return self._point(index), None
             return None
 
-    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+    def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         raise UnknownParameter(f"{name!r} is not in the grid's parameters {self.keys}: add it to the space.")
 
     def _point(self, index: int) -> dict[str, Any]:
@@ -131,7 +129,7 @@ class BayesMethod(Method):
         optuna_trial = self.optuna_study.ask()
         return {spec.key: spec.suggest(optuna_trial, spec.key) for spec in self.specs}, optuna_trial
 
-    def define_by_run(self, trial: WandbTrial, name: str, param: Param) -> Any:
+    def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         return suggest_neutral(trial.optuna_trial, name, param)
 
     def _replay(self, trials: Sequence[FrozenTrial]) -> None:
