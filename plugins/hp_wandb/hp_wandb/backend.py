@@ -131,29 +131,48 @@ class OnlineTrial(Trial):
         return dict(self._config)
 
 
-class LocalSweep:
+class SweepRuns:
+    """The W&B runs of one search's trials, by trial number while they run, noted on `info`."""
+
+    info: WandbSweep
+
+    def open_runs(self, kind: str, plan: Plan, options: Mapping[str, Any]) -> None:
+        self.runs = RunWriter(
+            kind,
+            group=plan.name,
+            project=plan.project,
+            entity=plan.entity,
+            directory=check_dir(options.get("dir")),
+            tags=check_tags(options.get("tags")),
+            settings=check_settings(options.get("settings")),
+            metric_names=plan.metric_names,
+        )
+        self.active: dict[int, Any] = {}  # trial number -> its W&B run, while it runs
+
+    def track(self, number: int, run: Any) -> None:
+        if run is not None:
+            self.active[number] = run
+            self.info.note(number, run)
+
+    def trial_reported(self, trial: Trial, value: float, step: int) -> None:
+        self.runs.report(self.active.get(trial.number), value, step)
+
+    def trial_finished(self, record: FrozenTrial) -> None:
+        self.runs.finish(self.active.pop(record.number, None), record)
+
+
+class LocalSweep(SweepRuns):
     """One search's local sweep: its plan, method, runs and early termination."""
 
     def __init__(self, study: Study, plan: Plan, mode: modes.Mode, options: Mapping[str, Any]) -> None:
         settings = study.settings
         self.plan = plan
         self.method: Method = make_method(plan, settings.seed, settings.directions)
-        directory = check_dir(options.get("dir"))
-        self.runs = RunWriter(
-            "disabled" if mode.kind == "disabled" else "offline",
-            group=plan.name,
-            project=plan.project,
-            entity=plan.entity,
-            directory=directory,
-            tags=check_tags(options.get("tags")),
-            settings=check_settings(options.get("settings")),
-            metric_names=plan.metric_names,
-        )
+        self.open_runs("disabled" if mode.kind == "disabled" else "offline", plan, options)
         self.stopper = None
         if plan.hyperband is not None and not settings.is_multi_objective:
             self.stopper = HyperbandStopper(plan.hyperband, settings.directions[0])
         self.handles: dict[int, Any] = {}  # trial number -> its Optuna trial (method bayes)
-        self.active: dict[int, Any] = {}  # trial number -> its W&B run, while it runs
         self.started = False
         self.info = WandbSweep(
             mode=mode.kind, name=plan.name, method=plan.method, config=plan.wandb_config, project=plan.project,
@@ -199,18 +218,10 @@ class LocalSweep:
         config = trial.config() if isinstance(trial, WandbTrial) else dict(trial.params)
         run = self.runs.start(trial.number, config)
         trial.wandb_run = run  # type: ignore[attr-defined]
-        if run is not None:
-            self.active[trial.number] = run
-            self.info.note(trial.number, run)
-
-    def trial_reported(self, trial: Trial, value: float, step: int) -> None:
-        self.runs.report(self.active.get(trial.number), value, step)
-
-    def trial_finished(self, record: FrozenTrial) -> None:
-        self.runs.finish(self.active.pop(record.number, None), record)
+        self.track(trial.number, run)
 
 
-class OnlineSweep:
+class OnlineSweep(SweepRuns):
     """One search run as a W&B sweep: ``wandb.sweep`` (or ``sweep_id=``), then ``wandb.agent``."""
 
     def __init__(self, study: Study, plan: Plan, options: Mapping[str, Any]) -> None:
@@ -228,21 +239,10 @@ class OnlineSweep:
         self.plan = plan
         self.config = online_config(plan, settings)
         self.sweep_id = options.get("sweep_id")
-        directory = check_dir(options.get("dir"))
-        self.runs = RunWriter(
-            "online",
-            group=plan.name,
-            project=plan.project,
-            entity=plan.entity,
-            directory=directory,
-            tags=check_tags(options.get("tags")),
-            settings=check_settings(options.get("settings")),
-            metric_names=plan.metric_names,
-        )
-        self.active: dict[int, Any] = {}
+        self.open_runs("online", plan, options)
         self.info = WandbSweep(
             mode="online", name=plan.name, method=plan.method, config=self.config, sweep_id=self.sweep_id,
-            project=plan.project, entity=plan.entity, dir=directory,
+            project=plan.project, entity=plan.entity, dir=self.runs.directory,
         )
         if settings.seed is not None:
             log.info("seed=%d is not used: the W&B server samples an online sweep", settings.seed)
@@ -277,16 +277,7 @@ class OnlineSweep:
             raise raised[0]
 
     def trial_started(self, trial: Trial) -> None:
-        run = getattr(trial, "wandb_run", None)
-        if run is not None:
-            self.active[trial.number] = run
-            self.info.note(trial.number, run)
-
-    def trial_reported(self, trial: Trial, value: float, step: int) -> None:
-        self.runs.report(self.active.get(trial.number), value, step)
-
-    def trial_finished(self, record: FrozenTrial) -> None:
-        self.runs.finish(self.active.pop(record.number, None), record)
+        self.track(trial.number, getattr(trial, "wandb_run", None))
 
 
 class WandbBackend(Backend):
