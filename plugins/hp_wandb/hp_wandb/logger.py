@@ -117,25 +117,15 @@ class Logger:
             return
         writer = search.writer
         try:
-            import wandb
-
-            run = wandb.init(
-                mode=writer.mode,
-                project=writer.project,
-                entity=writer.entity,
-                group=writer.group,
-                name=f"{writer.group}-summary",
-                job_type="summary",
-                tags=writer.tags or None,
-                config={
+            run = writer.init(
+                f"{writer.group}-summary",
+                "summary",
+                {
                     "backend": study.settings.backend,
                     "directions": [d.value for d in study.settings.directions],
                     "n_trials": study.settings.n_trials,
                     "seed": study.settings.seed,
                 },
-                dir=writer.directory,
-                reinit="finish_previous" if writer.shared else "create_new",
-                settings=wandb.Settings(**writer.settings),
             )
             run.log({"trials": trials_table(result.trials, writer.metric_names)})
             run.summary.update(best_summary(result, writer.metric_names))

@@ -113,29 +113,33 @@ class RunWriter:
         if self.failed:
             return None
         try:
-            import wandb
-
-            if self.directory is not None:
-                os.makedirs(self.directory, exist_ok=True)
-            run = wandb.init(
-                mode=self.mode,
-                project=self.project,
-                entity=self.entity,
-                group=self.group,
-                name=f"trial-{number}",
-                job_type="trial",
-                tags=self.tags or None,
-                config=dict(config),
-                dir=self.directory,
-                reinit="finish_previous" if self.shared else "create_new",
-                settings=wandb.Settings(**self.settings),
-            )
+            run = self.init(f"trial-{number}", "trial", config)
             if len(self.metric_names) == 1:
                 run.define_metric(self.metric_names[0], step_metric=STEP_KEY)
             return run
         except Exception:
             self._fail("wandb.init")
             return None
+
+    def init(self, name: str, job_type: str, config: Mapping[str, Any]) -> Any:
+        """`wandb.init` of one run of this search's group (raises what W&B raises)."""
+        import wandb
+
+        if self.directory is not None:
+            os.makedirs(self.directory, exist_ok=True)
+        return wandb.init(
+            mode=self.mode,
+            project=self.project,
+            entity=self.entity,
+            group=self.group,
+            name=name,
+            job_type=job_type,
+            tags=self.tags or None,
+            config=dict(config),
+            dir=self.directory,
+            reinit="finish_previous" if self.shared else "create_new",
+            settings=wandb.Settings(**self.settings),
+        )
 
     def add_config(self, run: Any, values: Mapping[str, Any]) -> None:
         if run is None or self.failed:
