@@ -7,6 +7,9 @@ Tests use fixtures, not imports: pytest runs with --import-mode=importlib.
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +63,27 @@ def quiet_optuna() -> Iterator[None]:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     yield
     optuna.logging.set_verbosity(verbosity)
+
+
+class Workers:
+    """worker.py processes: `start(*argv)` one, `finish(process)` waits for it and returns its JSON report."""
+
+    script = str(Path(__file__).with_name("worker.py"))
+
+    def start(self, *args: object) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, self.script, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def finish(self, process: subprocess.Popen) -> dict:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture(name="worker")
+def worker_fixture() -> Workers:
+    return Workers()
 
 
 @pytest.fixture(scope="session", name="postgres_url")

@@ -6,9 +6,7 @@ created once before its workers start, as docs/backends/optuna.md says to, so th
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,18 +15,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState as OptunaState
 
-WORKER = str(Path(__file__).with_name("worker.py"))
 pytestmark = pytest.mark.slow
-
-
-def start(*args: object) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, WORKER, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def finish(proc: subprocess.Popen) -> dict:
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0, err
-    return json.loads(out.strip().splitlines()[-1])
 
 
 def stored(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
@@ -43,10 +30,10 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen, what: str) -
         time.sleep(0.05)
 
 
-def test_three_processes_share_one_study(postgres_url: str) -> None:
+def test_three_processes_share_one_study(postgres_url: str, worker) -> None:
     optuna.create_study(storage=postgres_url, study_name="shared")
-    workers = [start(postgres_url, "shared", 10, "--sleep", 0.1) for _ in range(3)]
-    reports = [finish(w) for w in workers]
+    workers = [worker.start(postgres_url, "shared", 10, "--sleep", 0.1) for _ in range(3)]
+    reports = [worker.finish(w) for w in workers]
     assert sorted(n for r in reports for n in r["ran"]) == list(range(30)), "every trial number once, none lost"
     trials = stored(postgres_url, "shared")
     assert [t.number for t in trials] == list(range(30))
@@ -56,10 +43,10 @@ def test_three_processes_share_one_study(postgres_url: str) -> None:
     assert any(r["ran"] != list(range(r["ran"][0], r["ran"][0] + len(r["ran"]))) for r in reports)
 
 
-def test_three_processes_stop_together_at_max_trials(postgres_url: str) -> None:
+def test_three_processes_stop_together_at_max_trials(postgres_url: str, worker) -> None:
     optuna.create_study(storage=postgres_url, study_name="capped")
-    workers = [start(postgres_url, "capped", 40, "--max-trials", 15) for _ in range(3)]
-    reports = [finish(w) for w in workers]
+    workers = [worker.start(postgres_url, "capped", 40, "--max-trials", 15) for _ in range(3)]
+    reports = [worker.finish(w) for w in workers]
     trials = stored(postgres_url, "capped")
     # docs/backends/optuna.md: max_trials may be passed by one trial per worker that checks the
     # total at the same instant as another. The worker that starts the 15th trial sees 15 after
@@ -69,19 +56,19 @@ def test_three_processes_stop_together_at_max_trials(postgres_url: str) -> None:
     assert all(t.state == OptunaState.COMPLETE for t in trials)
 
 
-def test_killed_worker_loses_only_its_running_trial(postgres_url: str, tmp_path: Path) -> None:
+def test_killed_worker_loses_only_its_running_trial(postgres_url: str, tmp_path: Path, worker) -> None:
     marker = tmp_path / "hanging"
     optuna.create_study(storage=postgres_url, study_name="killed")
-    victim = start(postgres_url, "killed", 10, "--hang-at", 3, "--marker", marker)
+    victim = worker.start(postgres_url, "killed", 10, "--hang-at", 3, "--marker", marker)
     try:
         wait_for(marker.exists, victim, "the worker never reached trial 3")
-        others = [start(postgres_url, "killed", 8) for _ in range(2)]
+        others = [worker.start(postgres_url, "killed", 8) for _ in range(2)]
         wait_for(lambda: len(stored(postgres_url, "killed")) > 5, victim, "the other workers never started a trial")
     finally:
         victim.kill()  # SIGKILL, mid-trial 3, while the others search: no clean-up runs
         victim.wait()
     killed_at = time.monotonic()
-    reports = [finish(w) for w in others]
+    reports = [worker.finish(w) for w in others]
     before = stored(postgres_url, "killed")
     assert [t.number for t in before] == list(range(20))  # the victim's 0-3 and the others' 16
     assert sorted(n for r in reports for n in r["ran"]) == list(range(4, 20))
@@ -89,7 +76,7 @@ def test_killed_worker_loses_only_its_running_trial(postgres_url: str, tmp_path:
     # trial 3 is FAIL once its heartbeat is older than the grace period (2 x 1 s) and a worker starts a trial
     time.sleep(max(0.0, killed_at + 3 - time.monotonic()))
 
-    report = finish(start(postgres_url, "killed", 4))
+    report = worker.finish(worker.start(postgres_url, "killed", 4))
     after = stored(postgres_url, "killed")
     assert after[3].state == OptunaState.FAIL
     assert [(t.params, t.values) for t in after[:20]] == [(t.params, t.values) for t in before]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +12,6 @@ from optuna.trial import TrialState as OptunaState
 import hpcore
 from hpcore import TrialState
 
-WORKER = str(Path(__file__).with_name("worker.py"))
 pytestmark = pytest.mark.slow
 
 
@@ -29,23 +25,13 @@ def load(kind: str, storage: str, name: str) -> optuna.Study:
     return optuna.load_study(study_name=name, storage=storage)
 
 
-def start(*args: object) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, WORKER, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def finish(proc: subprocess.Popen) -> dict:
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0, err
-    return json.loads(out.strip().splitlines()[-1])
-
-
 @pytest.mark.parametrize("kind", ["journal", "sqlite"])
-def test_two_processes_share_one_study(kind: str, tmp_path: Path) -> None:
+def test_two_processes_share_one_study(kind: str, tmp_path: Path, worker) -> None:
     storage = storage_arg(kind, tmp_path)
     if kind == "sqlite":
         optuna.create_study(storage=storage, study_name="shared")  # created once, so the two workers only load it
-    workers = [start(storage, "shared", 12) for _ in range(2)]
-    reports = [finish(w) for w in workers]
+    workers = [worker.start(storage, "shared", 12) for _ in range(2)]
+    reports = [worker.finish(w) for w in workers]
     ran = [n for r in reports for n in r["ran"]]
     assert sorted(ran) == list(range(24)), "every trial number once, none lost"
     stored = load(kind, storage, "shared").trials
@@ -55,12 +41,12 @@ def test_two_processes_share_one_study(kind: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["journal", "sqlite"])
-def test_two_processes_stop_together_at_max_trials(kind: str, tmp_path: Path) -> None:
+def test_two_processes_stop_together_at_max_trials(kind: str, tmp_path: Path, worker) -> None:
     storage = storage_arg(kind, tmp_path)
     if kind == "sqlite":
         optuna.create_study(storage=storage, study_name="shared")
-    workers = [start(storage, "shared", 40, "--max-trials", 20) for _ in range(2)]
-    reports = [finish(w) for w in workers]
+    workers = [worker.start(storage, "shared", 40, "--max-trials", 20) for _ in range(2)]
+    reports = [worker.finish(w) for w in workers]
     stored = load(kind, storage, "shared").trials
     # Each worker checks the total after each trial; two that check at the same instant may
     # both start one more, so the total is 20, or 21 at worst with two workers.
@@ -70,10 +56,10 @@ def test_two_processes_stop_together_at_max_trials(kind: str, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "journal"])
-def test_killed_search_resumes_where_it_stopped(kind: str, tmp_path: Path) -> None:
+def test_killed_search_resumes_where_it_stopped(kind: str, tmp_path: Path, worker) -> None:
     storage = storage_arg(kind, tmp_path)
     marker = tmp_path / "hanging"
-    proc = start(storage, "resumable", 10, "--max-trials", 10, "--hang-at", 4, "--marker", marker)
+    proc = worker.start(storage, "resumable", 10, "--max-trials", 10, "--hang-at", 4, "--marker", marker)
     deadline = time.monotonic() + 120
     while not marker.exists():
         assert proc.poll() is None, proc.communicate()[1]
@@ -86,7 +72,7 @@ def test_killed_search_resumes_where_it_stopped(kind: str, tmp_path: Path) -> No
     if kind == "sqlite":
         time.sleep(3)  # the 1-second heartbeat's grace period (2 s) passes: trial 4 is now stale
 
-    report = finish(start(storage, "resumable", 10, "--max-trials", 10))
+    report = worker.finish(worker.start(storage, "resumable", 10, "--max-trials", 10))
     after = load(kind, storage, "resumable").trials
     assert [(t.params, t.values) for t in after[:4]] == [(t.params, t.values) for t in before[:4]]
     if kind == "sqlite":
