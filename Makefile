@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
 EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve
-DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]'
+# torch==2.13.0: the CPU build on this machine's disk (any other spec downloads a CUDA build)
+DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0
 
 .PHONY: install test demo dist bench clean
 
@@ -13,7 +14,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(addsuffix /pyproject.toml,$(EXAMPLE_BACKEND)) Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[testing]" $(foreach p,$(PLUGINS),-e $(p)) $(foreach e,$(EXAMPLE_BACKEND),-e $(e)) $(DEV_TOOLS)
+	$(BIN)/pip install --quiet -e ".[testing,transformers]" $(foreach p,$(PLUGINS),-e $(p)) $(foreach e,$(EXAMPLE_BACKEND),-e $(e)) $(DEV_TOOLS)
 	touch $@
 
 test: install

@@ -34,10 +34,12 @@ class Trial:
 
     `prune_signals` are the exceptions that prune the trial when the objective raises them;
     a backend adds its engine's own (Optuna's `TrialPruned`). `pruner` is set by whoever
-    runs the trial: it hears each report and answers whether to prune.
+    runs the trial: it hears each report and answers whether to prune. `native` is the
+    engine's own trial object, for code written against the engine (None where there is none).
     """
 
     n_objectives = 1
+    native: Any = None
     prune_signals: tuple[type[BaseException], ...] = (TrialPruned,)
     pruner: Callable[[Trial, float, int], bool] | None = None
     _prune = False

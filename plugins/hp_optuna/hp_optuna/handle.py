@@ -64,7 +64,7 @@ def space_distributions(space: Any) -> Distributions:
 
 
 class OptunaHandle(Trial):
-    """What the objective receives; ``optuna_trial`` is the running ``optuna.Trial``."""
+    """What the objective receives; ``optuna_trial`` (also ``native``) is the running ``optuna.Trial``."""
 
     def __init__(self, optuna_trial: optuna.Trial, distributions: Distributions, offset: int = 0) -> None:
         super().__init__(optuna_trial.number + offset)  # offset: the study's ``ledger.number_offset``
@@ -72,6 +72,10 @@ class OptunaHandle(Trial):
         self.distributions = distributions
         self.prune_signals = _prune_signals()
         self._suggest = optuna_internals.sampler(optuna_trial)
+
+    @property
+    def native(self) -> optuna.Trial:
+        return self.optuna_trial
 
     def _sample(self, name: str, param: Param) -> Any:
         known = self.distributions.get(name)

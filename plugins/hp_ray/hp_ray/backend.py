@@ -52,6 +52,7 @@ OPTIONS = frozenset(
         "callbacks",
         "resume",
         "reuse_actors",
+        "progress_reporter",
     }
 )
 
@@ -202,7 +203,8 @@ def _tuner(study: Study, search: RaySearch, driver: Any) -> Any:
         callbacks=[driver, *(options.get("callbacks") or [])],
         stop=driver.stopper,
         failure_config=tune.FailureConfig(max_failures=options.get("max_failures", 0)),
-        verbose=0,
+        progress_reporter=options.get("progress_reporter"),
+        verbose=1 if options.get("progress_reporter") is not None else 0,
     )
     return tune.Tuner(_trainable(study, search), param_space=param_space, tune_config=tune_config, run_config=run_config)
 

@@ -42,12 +42,17 @@ def trainable(payload: Payload) -> Callable[..., Any]:
 
 
 def user_modules(*functions: Any) -> list[Any]:
-    """The loaded modules of the user's code: where `functions` live, and their siblings; none installed."""
+    """The loaded modules of the user's code: where `functions` and what they hold live, and their siblings; none installed.
+
+    What a function holds is looked into a few levels deep: its closure and defaults, an
+    object's attributes, the items of lists, tuples and dicts, so the user's code an
+    integration wraps (transformers' `model_init` inside a trainer's parts) is found too.
+    """
     roots = set()
-    for fn in functions:
-        module = sys.modules.get(getattr(fn, "__module__", None) or "")
+    for name in _modules_held(functions):
+        module = sys.modules.get(name)
         path = getattr(module, "__file__", None)
-        if module is not None and module.__name__ != "__main__" and path and not _installed(module.__name__, path):
+        if module is not None and name != "__main__" and path and not _installed(name, path):
             roots.add(os.path.dirname(os.path.abspath(path)))
     main = sys.modules.get("__main__")
     if getattr(main, "__file__", None):
@@ -60,6 +65,48 @@ def user_modules(*functions: Any) -> list[Any]:
         if any(os.path.abspath(path).startswith(root + os.sep) for root in roots):
             found.append(module)
     return found
+
+
+def _modules_held(objects: tuple[Any, ...], depth: int = 4) -> set[str]:
+    """The modules defining `objects`, and what they hold down to `depth` levels."""
+    names: set[str] = set()
+    seen: set[int] = set()
+    level = list(objects)
+    for _ in range(depth):
+        following: list[Any] = []
+        for obj in level:
+            if obj is None or id(obj) in seen or inspect.ismodule(obj):
+                continue
+            seen.add(id(obj))
+            kind = obj if isinstance(obj, type) else type(obj)
+            names.add(getattr(obj, "__module__", None) if inspect.isfunction(obj) else kind.__module__)
+            following.extend(_held(obj))
+        level = following
+    names.discard(None)  # type: ignore[arg-type]
+    return names
+
+
+def _held(obj: Any) -> list[Any]:
+    if inspect.ismethod(obj):
+        return [obj.__func__, obj.__self__]
+    if inspect.isfunction(obj):
+        cells = [c.cell_contents for c in obj.__closure__ or () if _filled(c)]
+        return [*cells, *(obj.__defaults__ or ())]
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return list(obj)
+    if isinstance(obj, dict):
+        return list(obj.values())
+    if isinstance(obj, type) or type(obj).__module__ == "builtins":
+        return []
+    return list(getattr(obj, "__dict__", {}).values())
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:  # a cell not yet assigned
+        return False
+    return True
 
 
 def _installed(name: str, path: str) -> bool:

@@ -1,0 +1,1 @@
+"""hpcore inside other libraries' training loops; each integration imports its library itself."""

@@ -1,0 +1,11 @@
+"""hpcore for transformers: `hyperparameter_search(trainer, ...)` on every hpcore backend.
+
+Two ways in, one behaviour: call `hyperparameter_search(trainer, ...)` with any
+`transformers.Trainer`, or build the `Trainer` of this module (a subclass) and call its
+`hyperparameter_search(...)` method, so moving from transformers' own search changes one import.
+"""
+
+from hpcore.integrations.transformers.search import DEFAULT_SPACE, RunSummary, hyperparameter_search
+from hpcore.integrations.transformers.trainer import Trainer
+
+__all__ = ["DEFAULT_SPACE", "RunSummary", "Trainer", "hyperparameter_search"]

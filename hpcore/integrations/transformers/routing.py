@@ -1,0 +1,43 @@
+"""The keyword arguments of `hyperparameter_search`, routed as transformers routes them.
+
+Rules:
+- `timeout`, `n_jobs` and `catch` are the search's own on every backend (Optuna's meaning:
+  `catch` lists the exceptions that fail a trial and let the search go on; by default every
+  `Exception` does, so an out-of-memory or NaN trial is FAILED and the others run);
+- hpcore's own keywords are taken on every backend: `seed`, `max_trials`, `journal`,
+  `observers`, and `load_best_model` (leave the best run's model on the trainer);
+- Ray: `local_dir` is Tune's `storage_path`; `keep_checkpoints_num` is each trial's
+  `save_total_limit` (the checkpoints are the trainer's, in the trial's folder);
+- every other keyword is an option of the backend, which refuses a name it does not know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SEARCH_KEYWORDS = ("timeout", "n_jobs", "catch", "seed", "max_trials", "journal", "observers")
+RAY_RENAMES = {"local_dir": "storage_path"}
+
+
+@dataclass(frozen=True)
+class Routed:
+    search: dict[str, Any]  # keywords of hpcore.search
+    options: dict[str, Any]  # the backend's options
+    training: dict[str, Any]  # training arguments every trial takes
+    load_best_model: bool
+
+
+def route(backend: str, kwargs: dict[str, Any]) -> Routed:
+    """Split `hyperparameter_search`'s `**kwargs` into search keywords, backend options and training arguments."""
+    kwargs = dict(kwargs)
+    load_best_model = bool(kwargs.pop("load_best_model", False))
+    search = {name: kwargs.pop(name) for name in SEARCH_KEYWORDS if name in kwargs}
+    training: dict[str, Any] = {}
+    if backend == "ray":
+        if "keep_checkpoints_num" in kwargs:
+            training["save_total_limit"] = kwargs.pop("keep_checkpoints_num")
+        for old, new in RAY_RENAMES.items():
+            if old in kwargs:
+                kwargs[new] = kwargs.pop(old)
+    return Routed(search, kwargs, training, load_best_model)

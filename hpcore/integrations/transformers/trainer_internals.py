@@ -1,0 +1,42 @@
+"""The Trainer internals a search relies on, in one place (tested against transformers 5.24).
+
+transformers' own search does the same steps from inside `Trainer`: swap the training
+arguments and rebuild the accelerator for them, free a trial's model, load weights from a
+checkpoint folder.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import Trainer, TrainingArguments
+
+
+def use_arguments(trainer: Trainer, args: TrainingArguments) -> None:
+    """Train with `args` from now on: batch size and accelerator follow them."""
+    trainer.args = args
+    trainer._train_batch_size = args.train_batch_size
+    trainer.create_accelerator_and_postprocess()
+
+
+def free_model(trainer: Trainer) -> None:
+    """Drop the trial's model, optimizer, scheduler and accelerator state, and collect them."""
+    from accelerate.utils.memory import release_memory
+
+    trainer.optimizer, trainer.lr_scheduler = None, None
+    trainer.model_wrapped, trainer.model = release_memory(trainer.model_wrapped, trainer.model)
+    trainer.accelerator.clear()
+
+
+def load_weights(trainer: Trainer, checkpoint: str, model: torch.nn.Module) -> None:
+    """Load the weights saved in `checkpoint` (a checkpoint or `save_model` folder) into `model`."""
+    trainer._load_from_checkpoint(checkpoint, model)
+
+
+def place_model(trainer: Trainer, model: Any) -> None:
+    """Make `model` the trainer's model, on the trainer's device."""
+    trainer.model = trainer.model_wrapped = model
+    if trainer.place_model_on_device:
+        trainer._move_model_to_device(model, trainer.args.device)
