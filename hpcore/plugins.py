@@ -162,11 +162,16 @@ class Registry:
 
 
 def _hpcore_extras() -> list[str]:
-    """The extras of the installed hpcore distribution, as `pip install "hpcore[extra]"` takes them."""
+    """The extras of the installed hpcore distribution that bring a backend: `hpcore[ray]` brings hp-ray."""
     try:
-        return metadata.metadata("hpcore").get_all("Provides-Extra") or []
+        requirements = metadata.requires("hpcore") or []
     except metadata.PackageNotFoundError:
         return []
+    return [
+        extra
+        for extra in metadata.metadata("hpcore").get_all("Provides-Extra") or []
+        if any(r.startswith(f"hp-{extra}") and f'extra == "{extra}"' in r.replace("'", '"') for r in requirements)
+    ]
 
 
 def _dist_version(distribution: str) -> str | None:

@@ -25,6 +25,8 @@ def free_model(trainer: Trainer) -> None:
     """Drop the trial's model, optimizer, scheduler and accelerator state, and collect them."""
     from accelerate.utils.memory import release_memory
 
+    handler = trainer.callback_handler  # callbacks are handed the model, optimizer and scheduler through it
+    handler.model = handler.optimizer = handler.lr_scheduler = None
     trainer.optimizer, trainer.lr_scheduler = None, None
     trainer.model_wrapped, trainer.model = release_memory(trainer.model_wrapped, trainer.model)
     trainer.accelerator.clear()

@@ -51,7 +51,7 @@ class TrialValues(dict):
     where the backend can; given fixed values, `suggest_*` return them.
     """
 
-    def __init__(self, values: Mapping[str, Any], number: int, trial: Trial | None = None) -> None:
+    def __init__(self, values: Mapping[str, Any] = {}, number: int = -1, trial: Trial | None = None) -> None:  # noqa: B006 (read only)
         super().__init__(values)
         self.number = number
         self.read: set[str] = set()
@@ -174,12 +174,16 @@ class Training:
             callbacks[:] = [*(cb for cb in callbacks if not isinstance(cb, Reporting)), self.reporting]
         fresh_stateful_callbacks(trainer)
         trainer.objective = None
+        init = trainer.model_init
+        reads_trial = takes_trial(init)
+        if reads_trial:  # the trial reaches model_init this way, not through train(trial=), where
+            trainer.model_init = lambda: init(given)  # transformers would act on it as its own search's
         try:
             trainer_internals.use_arguments(trainer, args)
             self.reporting.report = report
-            trainer.train(trial=given)
+            trainer.train()
             self.reporting.report = None
-            self.warn_unused(values, args, given, trainer)
+            self.warn_unused(values, args, given if reads_trial else None)
             if outcome.values is None and not outcome.pruned:
                 outcome.values = trainer.objective = self.compute_objective(dict(trainer.evaluate()))
             outcome.checkpoint = trainer.state.best_model_checkpoint or last_checkpoint(outcome.output_dir)
@@ -187,14 +191,15 @@ class Training:
                 trainer.save_model(outcome.output_dir)
                 outcome.checkpoint = outcome.output_dir
         finally:
+            trainer.model_init = init
             self.reporting.report = None
             trainer_internals.free_model(trainer)
         return outcome
 
-    def warn_unused(self, values: Mapping[str, Any], args: TrainingArguments, given: Any, trainer: Trainer) -> None:
-        """One warning per search for each sampled name that nothing used."""
+    def warn_unused(self, values: Mapping[str, Any], args: TrainingArguments, given: Any) -> None:
+        """One warning per search for each sampled name that nothing used; `given`: what model_init read, if anything."""
         fields = training_fields(args)
-        read = given.read if isinstance(given, TrialValues) else set(values) if takes_trial(trainer) else set()
+        read = given.read if isinstance(given, TrialValues) else set() if given is None else set(values)
         for name in values:
             if name not in fields and name not in read and name not in self.warned:
                 self.warned.add(name)
@@ -248,12 +253,12 @@ def training_fields(args: TrainingArguments) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(args) if f.init)
 
 
-def takes_trial(trainer: Trainer) -> bool:
+def takes_trial(model_init: Callable[..., Any]) -> bool:
     """Whether `model_init` takes the trial (transformers calls it with one argument or none)."""
     import inspect
 
     try:
-        return len(inspect.signature(trainer.model_init).parameters) > 0
+        return len(inspect.signature(model_init).parameters) > 0
     except (TypeError, ValueError):
         return True
 
