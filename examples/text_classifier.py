@@ -7,7 +7,7 @@ Negations ("was not good") and contrasts ("... but the ending was dull") make wo
 alone insufficient; neutral sentences with a coin-flip label and 5% flipped labels cap
 accuracy near 90%.
 
-The tokenizer is a WordPiece vocabulary trained on the training sentences when asked for,
+The tokenizer is a BPE vocabulary trained on the training sentences when asked for,
 and kept in memory. The model is a tiny BERT built from a config.
 
 Importing this module costs torch only; transformers is imported by the functions that use it.
@@ -15,6 +15,7 @@ Importing this module costs torch only; transformers is imported by the function
 
 from __future__ import annotations
 
+import json
 import random
 
 import numpy as np
@@ -87,10 +88,12 @@ def eval_sentences() -> list[tuple[str, int]]:
 
 
 def make_tokenizer(texts: list[str] | None = None):
-    """A WordPiece tokenizer trained on `texts` (default: the training sentences), as a PreTrainedTokenizerFast.
+    """A BPE tokenizer trained on `texts` (default: the training sentences), as a PreTrainedTokenizerFast.
 
     Lower-cases, splits on whitespace and punctuation, and wraps each text as [CLS] ... [SEP].
-    Its ids are below VOCAB_SIZE, the size of the model's embedding table.
+    Its ids are below VOCAB_SIZE, the size of the model's embedding table, and the same on every
+    run: the trainer breaks ties between equally frequent pairs differently from run to run, so the
+    vocabulary is renumbered (special tokens, then whole words of `texts`, then the other pieces).
     """
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
@@ -98,11 +101,23 @@ def make_tokenizer(texts: list[str] | None = None):
     if texts is None:
         texts = [text for text, _ in train_sentences()]
     specials = list(SPECIAL_TOKENS.values())
-    core = Tokenizer(models.WordPiece(unk_token=SPECIAL_TOKENS["unk_token"]))
+    core = Tokenizer(models.BPE(unk_token=SPECIAL_TOKENS["unk_token"], end_of_word_suffix="</w>"))
     core.normalizer = normalizers.BertNormalizer(lowercase=True)
     core.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    core.decoder = decoders.WordPiece()
-    core.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=VOCAB_SIZE, special_tokens=specials))
+    core.decoder = decoders.BPEDecoder(suffix="</w>")
+    trainer = trainers.BpeTrainer(vocab_size=VOCAB_SIZE, special_tokens=specials, end_of_word_suffix="</w>")
+    core.train_from_iterator(texts, trainer)
+    split = core.pre_tokenizer.pre_tokenize_str
+    words = {word + "</w>" for text in texts for word, _ in split(core.normalizer.normalize_str(text))}
+    trained = json.loads(core.to_str())["model"]
+    rank = {token: i for i, token in enumerate(specials)}
+    order = sorted(trained["vocab"], key=lambda token: (rank.get(token, len(rank)), token not in words, token))
+    core.model = models.BPE(
+        vocab={token: i for i, token in enumerate(order)},
+        merges=[tuple(merge) for merge in trained["merges"]],
+        unk_token=SPECIAL_TOKENS["unk_token"],
+        end_of_word_suffix="</w>",
+    )
     cls, sep = SPECIAL_TOKENS["cls_token"], SPECIAL_TOKENS["sep_token"]
     core.post_processor = processors.TemplateProcessing(
         single=f"{cls} $A {sep}",
