@@ -153,7 +153,9 @@ def model_init(trial=None):
 
     Dropout rule: with a trial, `hidden_dropout_prob` (else `dropout`) is read from `trial.params`
     when the trial has `.params` (an Optuna trial, an hpcore trial), else from the trial itself as
-    a dict (a Ray Tune config); it defaults to 0.1 when absent or with no trial.
+    a dict (a Ray Tune config); it defaults to 0.1 when absent or with no trial. transformers' own
+    Optuna search calls model_init before hp_space, with `trial.params` still empty: there the
+    default applies.
     """
     from transformers import BertConfig, BertForSequenceClassification
 
