@@ -93,7 +93,7 @@ def search(
                 f"or use a backend that samples define-by-run ({_able(registry, 'define_by_run')})."
             )
     elif space_form(space) not in caps.native_spaces:
-        space = validate_space(space, chosen.name)
+        space = validate_space(space, chosen.name, caps.native_spaces)
 
     settings = Settings(
         objective=objective,

@@ -252,15 +252,24 @@ _FORM_HINTS = {
 }
 
 
-def validate_space(space: Any, backend: str) -> NeutralSpace:
-    """Return a neutral space, or raise InvalidSpace saying what the space is and what to do."""
+_FORM_NAMES = {
+    "function": "a function of the trial (an Optuna hp_space(trial), or one returning the native dict when called with None)",
+    "ray": "a Ray Tune dict",
+    "wandb": "a W&B sweep config",
+}
+
+
+def validate_space(space: Any, backend: str, reads: tuple[str, ...] = ()) -> NeutralSpace:
+    """Return a neutral space, or raise InvalidSpace saying what the space is, what to do, and
+    which forms `backend` reads (`reads`: its native forms)."""
     form = space_form(space)
     if form == "neutral":
         return NeutralSpace(space)
     if form == "empty":
         raise InvalidSpace("space is empty: give at least one parameter, or space=None to suggest in the objective.")
     if form in _FORM_HINTS:
-        raise InvalidSpace(f"backend {backend!r} cannot read this space; it is {_FORM_HINTS[form]}.")
+        forms = "; ".join(["a neutral space (hpcore.Float, Int, Categorical)", *(_FORM_NAMES[f] for f in reads if f in _FORM_NAMES)])
+        raise InvalidSpace(f"backend {backend!r} cannot read this space; it is {_FORM_HINTS[form]}. {backend!r} reads: {forms}.")
     if isinstance(space, Mapping):
         bad = [name for name, p in space.items() if not isinstance(p, Param)]
         raise InvalidSpace(

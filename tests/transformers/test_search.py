@@ -214,8 +214,10 @@ def test_bad_input_is_refused_before_any_trial(tmp_path):
     trainer = make_trainer(tmp_path / "out")
     with pytest.raises(hpcore.BackendNotFound, match="installed backends: .*optuna"):
         hyperparameter_search(trainer, n_trials=1, backend="sigopt")
-    with pytest.raises(hpcore.InvalidSpace, match="W&B"):
+    with pytest.raises(hpcore.InvalidSpace, match="W&B sweep config.*'optuna' reads: a neutral space.*hp_space"):
         hyperparameter_search(trainer, hp_space=wandb_hp_space(None), n_trials=1, backend="optuna")
+    with pytest.raises(hpcore.InvalidSpace, match="Optuna hp_space.*backend='optuna'"):
+        hyperparameter_search(trainer, hp_space=optuna_hp_space, n_trials=1, backend="random")
     with pytest.raises(hpcore.InvalidArgument, match="load_run"):
         hyperparameter_search(trainer, n_trials=1, backend="random", direction=["minimize", "maximize"], load_best_model=True)
     assert not list((tmp_path / "out").glob("run-*"))  # no trial trained
@@ -234,3 +236,43 @@ def test_a_backend_not_installed_names_the_extra_that_brings_it(tmp_path):
     env = {**os.environ, "HPCORE_LOAD_PLUGINS": "hp-optuna"}  # as if hp-ray were not installed
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode != 0 and 'pip install "hpcore[ray]"' in run.stderr, run.stderr[-2000:]
+
+
+def test_optuna_keywords_route_as_transformers_routes_them(tmp_path):
+    trainer = make_trainer(tmp_path / "out")
+    finished = []
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    best = hyperparameter_search(
+        trainer, hp_space=optuna_hp_space, n_trials=3, backend="optuna",
+        callbacks=[lambda study, trial: finished.append(trial.number)], gc_after_trial=True, timeout=600,
+        storage=storage, study_name="guide", sampler=optuna.samplers.RandomSampler(seed=0),
+    )
+    assert finished == [0, 1, 2]
+    study = optuna.load_study(study_name="guide", storage=storage)
+    assert len(study.trials) == 3 and study.best_trial.number == int(best.run_id)
+    with pytest.raises(hpcore.InvalidArgument, match="sampler"):
+        hyperparameter_search(trainer, hp_space=optuna_hp_space, n_trials=1, backend="optuna", smapler=None)
+
+
+def test_parallel_trials_each_train_their_own_trainer(tmp_path):
+    trainer = make_trainer(tmp_path / "out")
+    best = hyperparameter_search(trainer, hp_space=optuna_hp_space, n_trials=4, backend="optuna", n_jobs=2,
+                                 sampler=optuna.samplers.RandomSampler(seed=0))
+    trials = best.run_summary.result.trials
+    assert [t.state for t in trials] == [hpcore.TrialState.COMPLETE] * 4
+    assert trainer.args.learning_rate == 0.1 and trainer.objective == trials[-1].values[0]
+
+
+def test_wandb_hyperband_stops_trials_early(tmp_path):
+    sweep = {
+        "method": "random",
+        "metric": {"name": "objective", "goal": "minimize"},
+        "parameters": {"learning_rate": {"distribution": "log_uniform_values", "min": 1e-4, "max": 0.5}},
+        "early_terminate": {"type": "hyperband", "min_iter": 1, "eta": 2},
+    }
+    trainer = make_trainer(tmp_path / "out", num_train_epochs=4)
+    best = hyperparameter_search(trainer, hp_space=lambda trial: sweep, n_trials=8, backend="wandb", seed=0,
+                                 mode="offline", dir=str(tmp_path))
+    trials = best.run_summary.result.trials
+    pruned = [t for t in trials if t.state is hpcore.TrialState.PRUNED]
+    assert pruned and all(len(t.intermediate) < 4 for t in pruned), [(t.state, len(t.intermediate)) for t in trials]

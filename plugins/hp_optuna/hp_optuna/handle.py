@@ -94,6 +94,12 @@ class OptunaHandle(Trial):
                 f"hp_space(trial) returned {type(params).__name__}, not a dict: "
                 "return {name: trial.suggest_...(name, ...)} for each hyperparameter."
             )
+        for name, value in params.items():
+            if isinstance(value, Param) or type(value).__module__.startswith("ray.tune"):
+                raise InvalidSpace(
+                    f"hp_space(trial) returned {name!r}: {value!r}, a range, not a value: the optuna backend needs "
+                    f"values, so return {{{name!r}: trial.suggest_...({name!r}, ...)}}; a Ray Tune space needs backend='ray'."
+                )
         return params
 
     def set_user_attr(self, key: str, value: Any) -> None:
