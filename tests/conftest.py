@@ -10,7 +10,7 @@ import pytest
 TASK = textwrap.dedent(
     """
     import hpcore
-    space = {"x": hpcore.Float(-2, 2), "n": hpcore.Int(0, 4), "kind": hpcore.Categorical(["a", "b"])}
+    space = {"x": hpcore.Float(-2, 2, step=0.05), "n": hpcore.Int(0, 4), "kind": hpcore.Categorical(["a", "b"])}
 
     def objective(trial):
         p = trial.params
