@@ -146,17 +146,14 @@ def _importance(go: Any, result: SearchResult) -> Any:
 
 
 def _parameter(go: Any, result: SearchResult, name: str) -> Any:
-    done = [t for t in summary.complete(result) if name in t.params]
-    xs = [t.params[name] for t in done]
-    if not all(summary.is_number(x) for x in xs):
-        xs = [str(x) for x in xs]
+    done, xs, log = summary.parameter_axis(result, name)
     figure = go.Figure(
         go.Scatter(
             x=xs, y=[t.values[0] for t in done], mode="markers", text=[f"trial {t.number}" for t in done],
             marker={"color": [t.number for t in done], "colorscale": "Viridis", "showscale": True, "colorbar": {"title": "trial"}},
         )
     )
-    figure.update_layout(title=name, xaxis_title=name, yaxis_title=summary.objective_names(result)[0])
+    figure.update_layout(title=name, xaxis_title=name, xaxis_type="log" if log else None, yaxis_title=summary.objective_names(result)[0])
     return figure
 
 

@@ -101,10 +101,9 @@ def _importance(ax: Any, result: SearchResult) -> None:
 
 
 def _parameter(ax: Any, result: SearchResult, name: str) -> None:
-    done = [t for t in summary.complete(result) if name in t.params]
-    xs = [t.params[name] for t in done]
-    if not all(summary.is_number(x) for x in xs):
-        xs = [str(x) for x in xs]
+    done, xs, log = summary.parameter_axis(result, name)
+    if log:
+        ax.set_xscale("log")
     ax.scatter(xs, [t.values[0] for t in done], s=14, c=[t.number for t in done], cmap="viridis")
     ax.set_xlabel(name)
     ax.set_ylabel(summary.objective_names(result)[0])

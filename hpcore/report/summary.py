@@ -58,9 +58,9 @@ def best_so_far(result: SearchResult) -> list[float | None]:
     return curve
 
 
-def wants_log_scale(curves: Sequence[Sequence[float | None]]) -> bool:
-    """Best-so-far curves read better on a log scale: every value positive, spanning over two decades."""
-    values = [v for curve in curves for v in curve if v is not None]
+def wants_log_scale(series: Sequence[Sequence[float | None]]) -> bool:
+    """Values read better on a log axis: every one positive, spanning over two decades."""
+    values = [v for one in series for v in one if v is not None]
     return bool(values) and min(values) > 0 and max(values) / min(values) > 100
 
 
@@ -78,6 +78,15 @@ def parameter_names(result: SearchResult) -> list[str]:
     for t in result.trials:
         names.update(dict.fromkeys(t.params))
     return list(names)
+
+
+def parameter_axis(result: SearchResult, name: str) -> tuple[list[FrozenTrial], list[Any], bool]:
+    """The COMPLETE trials that sampled `name`, their values of it (as text unless all numbers), and whether a log axis suits them."""
+    done = [t for t in complete(result) if name in t.params]
+    xs = [t.params[name] for t in done]
+    if not all(is_number(x) for x in xs):
+        return done, [str(x) for x in xs], False
+    return done, xs, wants_log_scale([xs])
 
 
 def importance(result: SearchResult) -> dict[str, float]:
@@ -190,7 +199,7 @@ def comparison_table(rows: Sequence[Comparison], target: float | None) -> tuple[
         line += [_number(row.best_by[n]) for n in at]
         if target is not None:
             line.append(str(row.to_target) if row.to_target is not None else "never")
-        line.append(f"{row.time:.2f}")
+        line.append(f"{row.time:.3g}")
         cells.append(line)
     return header, cells
 
