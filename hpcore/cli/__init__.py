@@ -9,6 +9,7 @@ traceback. Every command's --help ends with an example.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from rich.console import Console
@@ -20,7 +21,7 @@ EXAMPLES = {
     "backends": "example:\n  hpcore backends\n  hpcore backends --json | jq '.backends[].name'",
     "run": (
         "example:\n  hpcore run task.py:objective --backend optuna --n-trials 50 --timeout 600 \\\n"
-        "      --option n_startup_trials=5 --journal runs.jsonl --save result.json --html report.html\n"
+        "      --option storage=sqlite:///runs.db --option study_name=demo --save result.json --html report.html\n"
         "task.py defines `def objective(trial): ...` and, unless --space names another, `space = {...}`.\n"
         "Ctrl-C stops the search and keeps every finished trial (printed, saved, reported)."
     ),
@@ -161,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     except HpcoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 __all__ = ["main", "print_result"]  # print_result: the demo prints a result as `hpcore show` does

@@ -32,7 +32,7 @@ def parse_options(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, text = item.partition("=")
         if not sep or not key.isidentifier():
-            raise InvalidArgument(f"--option takes key=value, such as --option n_startup_trials=5, got {item!r}.")
+            raise InvalidArgument(f"--option takes key=value, such as --option study_name=demo, got {item!r}.")
         try:
             options[key] = ast.literal_eval(text)
         except (ValueError, SyntaxError):
