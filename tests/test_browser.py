@@ -78,3 +78,19 @@ def test_the_console_check_sees_a_page_error(chromium, tmp_path):
     page.write_text("<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>")
     messages, _ = chromium(page, "--dump-dom")
     assert any("undefinedFunction is not defined" in m for m in messages)
+
+
+def test_clicking_a_column_header_sorts_the_trials(searches, cli, chromium, tmp_path):
+    page = tmp_path / "report.html"
+    assert cli("show", searches / "random.json", "--html", page).returncode == 0
+    clicked = tmp_path / "clicked.html"  # the report, with one click on "values" after it loads
+    click = "<script>document.querySelectorAll('#trials th')[2].click();</script></body>"
+    clicked.write_text(page.read_text().replace("</body>", click))
+    messages, dom = chromium(clicked, "--dump-dom")
+    assert messages == []
+    rows = re.findall(r'<tr class="(\w+)"><td data-num="[^"]*">(\d+)</td><td>\w+</td><td data-num="([^"]*)">', dom)
+    values = [float(v) for _, _, v in rows]
+    complete = [v for v in values if v == v]
+    assert len(rows) == 40 and complete == sorted(complete) and len(complete) < 40
+    assert all(v != v for v in values[len(complete):])  # failed and pruned trials, with no value, last
+    assert 'aria-sort="ascending"' in dom

@@ -147,9 +147,9 @@ def test_options_are_python_literals_else_strings():
     }
 
 
-def test_ctrl_c_keeps_every_finished_trial_in_the_saved_result(tmp_path):
+def test_ctrl_c_keeps_every_finished_trial_in_the_saved_result_and_report(tmp_path):
     (tmp_path / "slow.py").write_text("import time, hpcore\nspace = {'x': hpcore.Float(0, 1)}\ndef objective(t):\n    time.sleep(0.1)\n    return t.params['x']\n")
-    args = ["run", "slow.py:objective", "--backend", "random", "--n-trials", "1000", "--journal", "j.jsonl", "--save", "r.json"]
+    args = ["run", "slow.py:objective", "--backend", "random", "--n-trials", "1000", "--journal", "j.jsonl", "--save", "r.json", "--html", "r.html"]
     process = subprocess.Popen([sys.executable, "-m", "hpcore.cli", *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     journal = tmp_path / "j.jsonl"
     deadline = time.monotonic() + 30
@@ -164,6 +164,7 @@ def test_ctrl_c_keeps_every_finished_trial_in_the_saved_result(tmp_path):
     assert [t.number for t in saved.trials] == [t.number for t in journaled] and len(saved.trials) >= 4
     assert sum(t.state is TrialState.COMPLETE for t in saved.trials) >= len(saved.trials) - 1
     assert all(t.error == INTERRUPTED for t in saved.trials if t.state is not TrialState.COMPLETE)
+    assert (tmp_path / "r.html").read_text().count("<tr class=") == len(saved.trials)
 
 
 @pytest.mark.parametrize(
