@@ -38,6 +38,9 @@ def test_show_reads_a_study_from_an_optuna_storage(searches, cli, tmp_path):
     assert "25 trials (optuna)" in out.stdout and drawn_pixels(tmp_path / "s.png") > 500
     missing = cli("show", "sqlite:///optuna.db", "--study", "nope", cwd=searches)
     assert missing.returncode == 2 and "no study named 'nope': give one of 'demo'" in missing.stderr
+    nowhere = cli("show", "sqlite:///nowhere.db", "--study", "demo", cwd=tmp_path)
+    assert nowhere.returncode == 2 and "no SQLite file 'nowhere.db'" in nowhere.stderr
+    assert not (tmp_path / "nowhere.db").exists()  # reading never creates a storage
 
 
 def test_failed_and_pruned_trials_are_marked_in_both_reports(searches, cli, tmp_path):
