@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from importlib import metadata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hpcore.result import SearchResult
 
 _FOUND_VERSIONS: dict[str, str] = {}  # engine distribution -> installed version
 
@@ -63,6 +67,14 @@ class Backend:
         if self.extra:
             return f'pip install "hpcore[{self.extra}]"'
         return f"pip install {self.engine}" if self.engine else ""
+
+    def load_stored(self, storage: str, study_name: str) -> SearchResult | None:
+        """The finished trials of study `study_name` in the engine's `storage`, for `hpcore show --study`.
+
+        None when this backend keeps no studies in such a storage (the default); an error saying
+        what to give when it does but cannot read that study. It reads only: it changes nothing.
+        """
+        return None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

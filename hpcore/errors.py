@@ -86,5 +86,13 @@ class NotAResult(HpcoreError, ValueError):
     """A file given to `hpcore show` that is neither a saved result nor an hpcore journal."""
 
 
+class PlotUnavailable(HpcoreError, ImportError):
+    """A plot or HTML report asked for without the `hpcore[plot]` extra installed."""
+
+
+class NotOurs(HpcoreError, FileExistsError):
+    """A file in the way that hpcore did not write; it is left as it is."""
+
+
 class TrialPruned(Exception):
     """Raise inside the objective to prune the running trial (Optuna's convention)."""

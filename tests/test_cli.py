@@ -1,25 +1,28 @@
-"""The `hpcore` command: backends, run, show."""
+"""The `hpcore` command: backends, run, show, errors; its reports are in test_report.py."""
 
+import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
+from hpcore import INTERRUPTED, SearchResult, TrialState
 from hpcore.cli import main
+from hpcore.cli.run import parse_options
+from hpcore.journal import read_journal
 
 
-def hpcore(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "hpcore.cli", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def test_backends_lists_the_built_ins():
-    out = hpcore("backends")
+def test_backends_lists_the_built_ins(cli):
+    out = cli("backends")
     assert out.returncode == 0
     assert "random" in out.stdout and "grid" in out.stdout and "(built in)" in out.stdout
 
 
-def test_run_then_show(tmp_path):
+def test_run_then_show(tmp_path, cli):
     (tmp_path / "task.py").write_text(
         textwrap.dedent(
             """
@@ -30,12 +33,12 @@ def test_run_then_show(tmp_path):
             """
         )
     )
-    run = hpcore("run", "task.py:objective", "--backend", "random", "--n-trials", "7", "--seed", "1",
+    run = cli("run", "task.py:objective", "--backend", "random", "--n-trials", "7", "--seed", "1",
                  "--journal", "j.jsonl", "--save", "r.json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "7 trials (random)" in run.stdout and "best run" in run.stdout
     for saved in ("r.json", "j.jsonl"):
-        show = hpcore("show", saved, cwd=tmp_path)
+        show = cli("show", saved, cwd=tmp_path)
         assert show.returncode == 0 and "7 trials" in show.stdout
 
 
@@ -65,14 +68,14 @@ def one_line_error(out, *words):
         ("no-colon-here", ["file.py:objective"]),
     ],
 )
-def test_run_explains_a_target_it_cannot_find_in_one_line(tmp_path, target, words):
+def test_run_explains_a_target_it_cannot_find_in_one_line(tmp_path, target, words, cli):
     (tmp_path / "task.py").write_text(TASK)
-    one_line_error(hpcore("run", target, "--backend", "random", cwd=tmp_path), *words)
+    one_line_error(cli("run", target, "--backend", "random", cwd=tmp_path), *words)
 
 
-def test_run_explains_a_space_it_cannot_find(tmp_path):
+def test_run_explains_a_space_it_cannot_find(tmp_path, cli):
     (tmp_path / "task.py").write_text(TASK)
-    one_line_error(hpcore("run", "task.py:objective", "--space", "spice", cwd=tmp_path), "task.py has no 'spice'", "--space")
+    one_line_error(cli("run", "task.py:objective", "--space", "spice", cwd=tmp_path), "task.py has no 'spice'", "--space")
 
 
 @pytest.mark.parametrize(
@@ -85,15 +88,119 @@ def test_run_explains_a_space_it_cannot_find(tmp_path):
     ],
     ids=["missing", "text", "truncated-result", "a-list"],
 )
-def test_show_explains_a_file_it_cannot_read_in_one_line(tmp_path, content, words):
+def test_show_explains_a_file_it_cannot_read_in_one_line(tmp_path, content, words, cli):
     if content is not None:
         (tmp_path / "r.json").write_text(content)
-    one_line_error(hpcore("show", "r.json", cwd=tmp_path), *words)
+    one_line_error(cli("show", "r.json", cwd=tmp_path), *words)
 
 
-def test_show_refuses_a_negative_limit(tmp_path):
+def test_show_refuses_a_negative_limit(tmp_path, cli):
     (tmp_path / "task.py").write_text(TASK)
-    assert hpcore("run", "task.py:objective", "--backend", "random", "--n-trials", "3", "--save", "r.json", cwd=tmp_path).returncode == 0
-    one_line_error(hpcore("show", "r.json", "--limit", "-1", cwd=tmp_path), "--limit", "-1")
-    shown = hpcore("show", "r.json", "--limit", "0", cwd=tmp_path)
+    assert cli("run", "task.py:objective", "--backend", "random", "--n-trials", "3", "--save", "r.json", cwd=tmp_path).returncode == 0
+    one_line_error(cli("show", "r.json", "--limit", "-1", cwd=tmp_path), "--limit", "-1")
+    shown = cli("show", "r.json", "--limit", "0", cwd=tmp_path)
     assert shown.returncode == 0 and "3 trials" in shown.stdout and "COMPLETE" not in shown.stdout
+
+
+def test_backends_fit_80_columns_without_cutting_a_capability(cli):
+    out = cli("backends", env={**os.environ, "COLUMNS": "80"})
+    assert out.returncode == 0
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80
+    assert "…" not in out.stdout
+    for flag in ("multi_objective", "define_by_run", "seedable", "parallel", "resumable", "finite"):
+        assert flag in out.stdout
+
+
+def test_backends_json_holds_what_the_table_shows(cli):
+    data = json.loads(cli("backends", "--json").stdout)
+    by_name = {b["name"]: b for b in data["backends"]}
+    assert by_name["grid"]["distribution"] == "hpcore" and "finite" in by_name["grid"]["capabilities"]
+    assert by_name["optuna"]["engine"] == "optuna" and by_name["optuna"]["engine_installed"] is True
+    assert data["load_errors"] == []
+
+
+@pytest.mark.parametrize("command", ["backends", "run", "show", "compare", "new-backend"])
+def test_every_command_has_help_with_an_example(cli, command):
+    out = cli(command, "--help")
+    assert out.returncode == 0 and f"hpcore {command}" in out.stdout.split("example:")[1]
+
+
+def test_run_takes_backend_options_max_trials_and_timeout(tmp_path, cli):
+    (tmp_path / "task.py").write_text(TASK)
+    run = cli("run", "task.py:objective", "--backend", "optuna", "--n-trials", "50", "--max-trials", "6", "--timeout", "60",
+              "--option", "storage='sqlite:///s.db'", "--option", "study_name=from-cli", "--save", "r.json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert len(SearchResult.load(tmp_path / "r.json").trials) == 6
+    assert "6 trials (optuna)" in cli("show", "sqlite:///s.db", "--study", "from-cli", cwd=tmp_path).stdout
+
+
+def test_run_stops_starting_trials_at_the_timeout(tmp_path, cli):
+    (tmp_path / "slow.py").write_text("import time, hpcore\nspace = {'x': hpcore.Float(0, 1)}\ndef objective(t):\n    time.sleep(0.2)\n    return t.params['x']\n")
+    run = cli("run", "slow.py:objective", "--backend", "random", "--n-trials", "1000", "--timeout", "1", "--save", "r.json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert 2 <= len(SearchResult.load(tmp_path / "r.json").trials) <= 10
+
+
+def test_options_are_python_literals_else_strings():
+    assert parse_options(["a=5", "b=0.5", "c=[1, 'x']", "d=None", "e=tpe", "f=sqlite:///r.db"]) == {
+        "a": 5, "b": 0.5, "c": [1, "x"], "d": None, "e": "tpe", "f": "sqlite:///r.db"
+    }
+
+
+def test_ctrl_c_keeps_every_finished_trial_in_the_saved_result_and_report(tmp_path):
+    (tmp_path / "slow.py").write_text("import time, hpcore\nspace = {'x': hpcore.Float(0, 1)}\ndef objective(t):\n    time.sleep(0.1)\n    return t.params['x']\n")
+    args = ["run", "slow.py:objective", "--backend", "random", "--n-trials", "1000", "--journal", "j.jsonl", "--save", "r.json", "--html", "r.html"]
+    process = subprocess.Popen([sys.executable, "-m", "hpcore.cli", *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    journal = tmp_path / "j.jsonl"
+    deadline = time.monotonic() + 30
+    while (not journal.exists() or journal.read_text().count("\n") < 5) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "interrupted: " in err and "finished trial(s) kept" in err
+    saved = SearchResult.load(tmp_path / "r.json")
+    _, journaled = read_journal(journal)
+    assert [t.number for t in saved.trials] == [t.number for t in journaled] and len(saved.trials) >= 4
+    assert sum(t.state is TrialState.COMPLETE for t in saved.trials) >= len(saved.trials) - 1
+    assert all(t.error == INTERRUPTED for t in saved.trials if t.state is not TrialState.COMPLETE)
+    assert (tmp_path / "r.html").read_text().count("<tr class=") == len(saved.trials)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--space", "NOT_A_SPACE"], ["space must be a dict", "got int"]),
+        (["--backend", "nope"], ["no backend named 'nope'", "installed backends: ", "grid", "random"]),
+        (["--option", "nokey"], ["--option takes key=value"]),
+        (["--backend", "random", "--option", "sampler=1"], ["'sampler'", "random"]),
+        (["--n-trials", "0"], ["n_trials"]),
+    ],
+    ids=["space-not-a-space", "unknown-backend", "option-without-value", "option-the-backend-lacks", "no-trials"],
+)
+def test_run_refuses_bad_input_in_one_line(tmp_path, cli, args, words):
+    (tmp_path / "task.py").write_text(TASK + "NOT_A_SPACE = 42\n")
+    one_line_error(cli("run", "task.py:objective", *args, cwd=tmp_path), *words)
+
+
+def test_nothing_hpcore_did_not_write_is_written_over(tmp_path, cli):
+    (tmp_path / "task.py").write_text(TASK)
+    (tmp_path / "notes.txt").write_text("mine")
+    for flag in ("--save", "--plot", "--html"):
+        one_line_error(cli("run", "task.py:objective", "--backend", "random", flag, "notes.txt", cwd=tmp_path), "notes.txt exists", "another path")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert cli("run", "task.py:objective", "--backend", "random", "--n-trials", "2", "--save", "r.json", cwd=tmp_path).returncode == 0
+    assert cli("run", "task.py:objective", "--backend", "random", "--n-trials", "3", "--save", "r.json", cwd=tmp_path).returncode == 0
+    assert len(SearchResult.load(tmp_path / "r.json").trials) == 3  # its own result, written over
+
+
+def test_a_plot_without_the_plot_extra_names_the_extra(tmp_path):
+    (tmp_path / "task.py").write_text(TASK)
+    code = "import sys\nsys.modules['matplotlib'] = None  # as if not installed\nfrom hpcore.cli import main\nsys.exit(main(sys.argv[1:]))"
+    for flag, library in (("--plot", "matplotlib"), ("--html", "plotly")):
+        if library == "plotly":
+            code = code.replace("'matplotlib'", "'plotly'")
+        out = subprocess.run([sys.executable, "-c", code, "run", "task.py:objective", "--backend", "random", flag, "out"],
+                             capture_output=True, text=True, cwd=tmp_path)
+        one_line_error(out, f"needs {library}", 'pip install "hpcore[plot]"')
+        assert not (tmp_path / "out").exists()

@@ -6,7 +6,7 @@ Importing this package does not import Optuna; the backend imports it when a sea
 from __future__ import annotations
 
 from hp_optuna.backend import OptunaBackend
-from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch
+from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch, StudyNotFound
 from hp_optuna.handle import OptunaHandle
 
-__all__ = ["OptunaBackend", "OptunaHandle", "StorageUnavailable", "StudyExists", "StudyMismatch"]
+__all__ = ["OptunaBackend", "OptunaHandle", "StorageUnavailable", "StudyExists", "StudyMismatch", "StudyNotFound"]

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore import Backend, Capabilities, FrozenTrial, Study, Trial, TrialRunner, TrialState, hookimpl
+from hpcore import Backend, Capabilities, FrozenTrial, SearchResult, Study, Trial, TrialRunner, TrialState, hookimpl
 
 from hp_optuna import optuna_internals
 from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
 from hp_optuna.ledger import finished_trials, number_offset
-from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, run_options
+from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, open_stored, run_options
 from hp_optuna.replay import replay
 
 if TYPE_CHECKING:
@@ -65,6 +65,14 @@ class OptunaBackend(Backend):
         resumable=True,
         native_spaces=("function",),
     )
+
+    def load_stored(self, storage: str, study_name: str) -> SearchResult | None:
+        """A study in an Optuna storage URL (``sqlite:///runs.db``, ``postgresql://...``); None for anything else."""
+        if "://" not in storage:
+            return None
+        optuna_study = open_stored(storage, study_name)
+        directions = [d.name.lower() for d in optuna_study.directions]
+        return SearchResult(finished_trials(optuna_study), directions, self.name, native=optuna_study)
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:

@@ -15,3 +15,7 @@ class StudyMismatch(InvalidArgument):
 
 class StudyExists(InvalidArgument):
     """``load_if_exists=False`` and the storage already holds a study of that name."""
+
+
+class StudyNotFound(InvalidArgument):
+    """A study name that the storage read by ``hpcore show --study`` does not hold."""

@@ -23,11 +23,12 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hpcore import InvalidArgument, Study
 
-from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch
+from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch, StudyNotFound
 from hp_optuna.stored import check_space, check_storable
 
 if TYPE_CHECKING:
@@ -127,6 +128,23 @@ def build_study(study: Study) -> optuna.Study:
     _check_directions(optuna_study, directions, f"the stored study {optuna_study.study_name!r}")
     check_space(optuna_study, settings.space, f"the stored study {optuna_study.study_name!r}")
     return optuna_study
+
+
+def open_stored(storage: str, study_name: str) -> optuna.Study:
+    """The study `study_name` in the storage at URL `storage`, to read; nothing is created or changed."""
+    import optuna
+
+    if storage.startswith("sqlite:///") and not Path(storage.removeprefix("sqlite:///")).is_file():
+        raise StorageUnavailable(f"there is no SQLite file {storage.removeprefix('sqlite:///')!r}: give the URL of an existing storage.")
+    opened = _storage({"storage": storage, "heartbeat_interval": None})
+    try:
+        return optuna.load_study(study_name=study_name, storage=opened)
+    except KeyError:
+        names = optuna.get_all_study_names(opened)
+        raise StudyNotFound(
+            f"the storage {_without_password(storage)!r} holds no study named {study_name!r}: "
+            f"give one of {', '.join(map(repr, names))}." if names else f"the storage {_without_password(storage)!r} holds no study."
+        ) from None
 
 
 def _storage(options: dict[str, Any]) -> Any:

@@ -1,0 +1,7 @@
+"""`python -m hpcore.cli`: the `hpcore` command."""
+
+import sys
+
+from hpcore.cli import main
+
+sys.exit(main())

@@ -1,0 +1,76 @@
+"""What the command prints: the backends, a search's trials and best runs, a comparison.
+
+Rules: tables fit the terminal's width (80 columns when it is not a terminal), wrapping long
+cells rather than cutting them; `--json` output is for scripts and holds the same facts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from rich.console import Console
+from rich.table import Table
+
+from hpcore.errors import NoCompletedTrials
+from hpcore.report import summary
+from hpcore.result import SearchResult
+
+
+def print_backends(console: Console, as_json: bool = False) -> None:
+    from hpcore.plugins import get_registry
+
+    registry = get_registry()
+    infos = registry.info()
+    if as_json:
+        data = {"backends": [asdict(info) for info in infos], "load_errors": [asdict(e) for e in registry.load_errors]}
+        print(json.dumps(data, indent=1))
+        return
+    table = Table(title="hpcore backends")
+    table.add_column("backend", no_wrap=True)
+    table.add_column("package")
+    table.add_column("engine")
+    table.add_column("capabilities", ratio=1)
+    for info in infos:
+        package = f"{info.distribution} {info.version or ''}".strip()
+        if not info.engine:
+            engine = "(built in)" if info.distribution == "hpcore" else "(its own)"
+        elif info.engine_installed:
+            engine = f"{info.engine} {info.engine_version}"
+        else:
+            engine = f"not installed: {registry.backends[info.name].install_hint()}"
+        table.add_row(info.name, package, engine, ", ".join(info.capabilities))
+    console.print(table)
+    for error in registry.load_errors:
+        console.print(f"[red]plugin {error.plugin} ({error.distribution}) failed to load:[/red] {error.error}")
+
+
+def print_result(result: SearchResult, console: Console | None = None, limit: int = 30) -> None:
+    """Render the trials (the last `limit`) and the best run(s)."""
+    console = console or Console()
+    table = Table(title=f"{len(result.trials)} trials ({result.backend})")
+    for column in ("#", "state", "values", "params", "error"):
+        table.add_column(column, overflow="fold")
+    for t in result.trials[-limit:] if limit else []:
+        table.add_row(str(t.number), t.state.value, summary.format_values(t), summary.format_params(t), t.error or "")
+    console.print(table)
+    try:
+        runs = result.best_runs()
+    except NoCompletedTrials as exc:
+        console.print(f"[red]no best run:[/red] {exc}")
+        return
+    for run in runs:
+        console.print(f"[bold]best run[/bold] {run.run_id}: objective={run.objective} hyperparameters={run.hyperparameters}")
+
+
+def print_comparison(rows: Sequence[summary.Comparison], target: float | None, console: Console) -> None:
+    """One column per search, one row per measure, so a few searches fit 80 columns."""
+    header, cells = summary.comparison_table(rows, target)
+    table = Table(title=f"{len(rows)} searches compared")
+    table.add_column("")
+    for line in cells:
+        table.add_column(line[0], justify="right", overflow="fold")
+    for i, measure in enumerate(header[1:], start=1):
+        table.add_row(measure, *[line[i] for line in cells])
+    console.print(table)

@@ -1,0 +1,116 @@
+"""`hpcore run`: load the user's objective and space, run the search, save and report it.
+
+Rules: every output path is checked before the search starts (a file hpcore did not write is
+not written over), and so are the plotting libraries a report needs; `--option key=value`
+values are Python literals (`ast.literal_eval`), else the plain string; on Ctrl-C the
+finished trials are printed, saved and reported as at the end, and the status is 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from hpcore.cli.output import print_result
+from hpcore.errors import InvalidArgument, TargetNotFound
+from hpcore.report.files import is_result, writable
+from hpcore.result import SearchResult
+
+INTERRUPTED = 130  # the shell's status for a process ended by SIGINT
+
+
+def parse_options(items: list[str]) -> dict[str, Any]:
+    """`key=value` strings as backend options; a value that is no Python literal stays a string."""
+    options: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise InvalidArgument(f"--option takes key=value, such as --option study_name=demo, got {item!r}.")
+        try:
+            options[key] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            options[key] = text
+    return options
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    from hpcore.driver import search
+    from hpcore.progress import RichProgress
+    from hpcore.report import check_outputs
+
+    options = parse_options(args.option)
+    if args.save:
+        writable(args.save, is_result, "saved result")
+    check_outputs(args.plot, args.html)
+    where, _, name = args.target.rpartition(":")
+    if not where or not name:
+        raise InvalidArgument(f"target must look like file.py:objective or module:objective, got {args.target!r}.")
+    module = _load_module(where)
+    objective = _attr(module, where, name, f"give the name of the objective function it defines, as {where}:objective.")
+    space = _attr(module, where, args.space, "give --space the name of the space it defines.") if args.space else getattr(module, "space", None)
+    direction = args.direction if len(args.direction) > 1 else args.direction[0]
+    status = 0
+    try:
+        with RichProgress() as progress:
+            result = search(
+                objective, space, direction=direction, n_trials=args.n_trials, backend=args.backend, seed=args.seed,
+                timeout=args.timeout, max_trials=args.max_trials, journal=args.journal, observers=[progress], **options,
+            )
+    except KeyboardInterrupt as interrupt:
+        if not hasattr(interrupt, "hpcore_result"):
+            raise  # before the search started: nothing to keep
+        result, status = interrupt.hpcore_result, INTERRUPTED
+    print_result(result, console)
+    _write(result, args, console)
+    if status:
+        print(f"interrupted: {len(result.trials)} finished trial(s) kept", file=sys.stderr)
+    return status
+
+
+def _write(result: SearchResult, args: argparse.Namespace, console: Console) -> None:
+    from hpcore.report import write_html, write_png
+
+    if args.save:
+        result.save(args.save)
+        console.print(f"saved to {args.save}")
+    if args.plot:
+        write_png(result, args.plot)
+        console.print(f"plot written to {args.plot}")
+    if args.html:
+        write_html(result, args.html)
+        console.print(f"report written to {args.html}")
+
+
+def _load_module(where: str) -> Any:
+    """The module a target names: a file `path/to/file.py`, or an importable `package.module`."""
+    if where.endswith(".py"):
+        if not Path(where).is_file():
+            raise TargetNotFound(f"no file {where}: give the path of the Python file that defines the objective, as file.py:objective.")
+        spec = importlib.util.spec_from_file_location(Path(where).stem, where)
+        assert spec is not None and spec.loader is not None  # a .py file always has a loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+    try:
+        return importlib.import_module(where)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (where == exc.name or where.startswith(exc.name + ".")):
+            raise  # a module the user's module imports is missing: its traceback says where
+        raise TargetNotFound(
+            f"no module {where!r} can be imported from here: give a file (file.py:objective), "
+            "or a module on the Python path (module:objective)."
+        ) from None
+
+
+def _attr(module: Any, where: str, name: str, hint: str) -> Any:
+    if not hasattr(module, name):
+        raise TargetNotFound(f"{where} has no {name!r}: {hint}")
+    return getattr(module, name)

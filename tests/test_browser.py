@@ -1,0 +1,96 @@
+"""The HTML reports in a real headless browser (Debian's chromium): they load with no console
+message, plotly draws every plot, and a screenshot shows them drawn.
+
+Chromium runs offline: the flags below keep it from calling out, and a fresh profile folder
+per run keeps runs apart. Where chromium is not installed the tests skip, except under CI,
+whose .ci/run installs it.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+OFFLINE = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0", "--window-size=1200,2400",
+]
+CONSOLE = re.compile(r":CONSOLE[:(]\d*\)?\]? ?(.*)")  # how chromium logs a page's console message
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """chromium(page, *flags) -> (console messages, stdout): one headless run of `page` with a fresh profile."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing under CI: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed: apt-get install chromium (Debian's package), as .ci/run does")
+
+    def run(page, *flags):
+        profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+        out = subprocess.run(
+            [CHROMIUM, *OFFLINE, f"--user-data-dir={profile}", *flags, page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        return [m.group(1) for m in map(CONSOLE.search, out.stderr.splitlines()) if m], out.stdout
+
+    return run
+
+
+def plot_colours(screenshot):
+    with Image.open(screenshot) as image:
+        return image.convert("RGB").getcolors(maxcolors=1 << 24)
+
+
+def test_a_report_loads_without_console_messages_and_draws_its_plots(searches, cli, chromium, tmp_path):
+    page = tmp_path / "report.html"
+    assert cli("show", searches / "random.json", "--html", page).returncode == 0
+    messages, dom = chromium(page, "--dump-dom")
+    assert messages == []
+    plots = re.findall(r'<div id="plot-\d+"[^>]*class="[^"]*js-plotly-plot', dom)
+    assert len(plots) == 5  # history, importance, and the three parameters, each drawn by plotly
+    assert dom.count("<tr class=") == 40
+    messages, _ = chromium(page, f"--screenshot={tmp_path / 'shot.png'}")
+    assert messages == []
+    colours = plot_colours(tmp_path / "shot.png")
+    assert len(colours) > 100
+    blue = sum(n for n, c in colours if abs(c[0] - 0x1F) < 40 and abs(c[1] - 0x77) < 40 and abs(c[2] - 0xB4) < 40)
+    assert blue > 2000, "the best-so-far curve and importance bars are not drawn"
+
+
+def test_a_comparison_page_loads_and_draws_one_curve_per_search(searches, cli, chromium, tmp_path):
+    page = tmp_path / "compare.html"
+    assert cli("compare", "random.json", "optuna.json", "--html", page, cwd=searches).returncode == 0
+    messages, dom = chromium(page, "--dump-dom")
+    assert messages == []
+    assert dom.count('class="scatterlayer') == 1 and dom.count('class="trace scatter') == 2
+    messages, _ = chromium(page, f"--screenshot={tmp_path / 'shot.png'}")
+    assert messages == [] and len(plot_colours(tmp_path / "shot.png")) > 50
+
+
+def test_the_console_check_sees_a_page_error(chromium, tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text("<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>")
+    messages, _ = chromium(page, "--dump-dom")
+    assert any("undefinedFunction is not defined" in m for m in messages)
+
+
+def test_clicking_a_column_header_sorts_the_trials(searches, cli, chromium, tmp_path):
+    page = tmp_path / "report.html"
+    assert cli("show", searches / "random.json", "--html", page).returncode == 0
+    clicked = tmp_path / "clicked.html"  # the report, with one click on "values" after it loads
+    click = "<script>document.querySelectorAll('#trials th')[2].click();</script></body>"
+    clicked.write_text(page.read_text().replace("</body>", click))
+    messages, dom = chromium(clicked, "--dump-dom")
+    assert messages == []
+    rows = re.findall(r'<tr class="(\w+)"><td data-num="[^"]*">(\d+)</td><td>\w+</td><td data-num="([^"]*)">', dom)
+    values = [float(v) for _, _, v in rows]
+    complete = [v for v in values if v == v]
+    assert len(rows) == 40 and complete == sorted(complete) and len(complete) < 40
+    assert all(v != v for v in values[len(complete):])  # failed and pruned trials, with no value, last
+    assert 'aria-sort="ascending"' in dom
