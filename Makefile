@@ -21,7 +21,7 @@ test: install
 	$(BIN)/python -m pytest tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
 
 demo: install
-	$(BIN)/python examples/quickstart.py
+	$(BIN)/python examples/demo.py
 
 dist: install
 	rm -rf dist
