@@ -5,7 +5,9 @@ Two ways in, one behaviour: call `hyperparameter_search(trainer, ...)` with any
 `hyperparameter_search(...)` method, so moving from transformers' own search changes one import.
 """
 
-from hpcore.integrations.transformers.search import DEFAULT_SPACE, RunSummary, hyperparameter_search
+from hpcore.integrations.transformers.distributed import DistributedTrialFailed
+from hpcore.integrations.transformers.search import DEFAULT_SPACE, RunSummary, hyperparameter_search, load_run
 from hpcore.integrations.transformers.trainer import Trainer
+from hpcore.integrations.transformers.trials import TrialValues
 
-__all__ = ["DEFAULT_SPACE", "RunSummary", "Trainer", "hyperparameter_search"]
+__all__ = ["DEFAULT_SPACE", "DistributedTrialFailed", "RunSummary", "Trainer", "TrialValues", "hyperparameter_search", "load_run"]
