@@ -14,7 +14,7 @@ import sys
 
 from rich.console import Console
 
-from hpcore.cli.output import print_result
+from hpcore.cli.output import print_result, write_pictures
 from hpcore.errors import HpcoreError, InvalidArgument
 
 EXAMPLES = {
@@ -100,19 +100,14 @@ def _backends(args: argparse.Namespace, console: Console) -> int:
 
 def _show(args: argparse.Namespace, console: Console) -> int:
     from hpcore.cli.load import load_search
-    from hpcore.report import check_outputs, write_html, write_png
+    from hpcore.report import check_outputs
 
     if args.limit < 0:
         raise InvalidArgument(f"--limit must be 0 or more (how many of the last trials to show), got {args.limit}.")
     check_outputs(args.plot, args.html)
     result = load_search(args.path, args.study)
     print_result(result, console, limit=args.limit)
-    if args.plot:
-        write_png(result, args.plot)
-        console.print(f"plot written to {args.plot}")
-    if args.html:
-        write_html(result, args.html)
-        console.print(f"report written to {args.html}")
+    write_pictures(result, args.plot, args.html, console)
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -74,3 +75,15 @@ def print_comparison(rows: Sequence[summary.Comparison], target: float | None, c
     for i, measure in enumerate(header[1:], start=1):
         table.add_row(measure, *[line[i] for line in cells])
     console.print(table)
+
+
+def write_pictures(result: SearchResult, plot: Any, html: Any, console: Console) -> None:
+    """Draw `result` into the PNG `plot` and the HTML page `html`, where given, and say so."""
+    from hpcore.report import write_html, write_png
+
+    if plot:
+        write_png(result, plot)
+        console.print(f"plot written to {plot}")
+    if html:
+        write_html(result, html)
+        console.print(f"report written to {html}")

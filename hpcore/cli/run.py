@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
-from hpcore.cli.output import print_result
+from hpcore.cli.output import print_result, write_pictures
 from hpcore.errors import InvalidArgument, TargetNotFound
 from hpcore.report.files import is_result, writable
 from hpcore.result import SearchResult
@@ -75,17 +75,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _write(result: SearchResult, args: argparse.Namespace, console: Console) -> None:
-    from hpcore.report import write_html, write_png
-
     if args.save:
         result.save(args.save)
         console.print(f"saved to {args.save}")
-    if args.plot:
-        write_png(result, args.plot)
-        console.print(f"plot written to {args.plot}")
-    if args.html:
-        write_html(result, args.html)
-        console.print(f"report written to {args.html}")
+    write_pictures(result, args.plot, args.html, console)
 
 
 def _load_module(where: str) -> Any:
