@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,12 +16,18 @@ pytestmark = pytest.mark.slow
 
 
 def torchrun(out, backend, scenario, timeout=240):
+    """Run the search under torchrun; on a hang, kill every process it started, then fail."""
     started = time.monotonic()
-    run = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", SCRIPT, str(out), backend, scenario],
-        capture_output=True, text=True, timeout=timeout, env={**os.environ, "OMP_NUM_THREADS": "1"},
-    )
-    return run, time.monotonic() - started
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", SCRIPT, str(out), backend, scenario]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"}) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"torchrun ran {timeout} s: a rank hung")
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), time.monotonic() - started
 
 
 def trained(out, rank):

@@ -73,3 +73,53 @@ def test_multi_objective_on_ray(tmp_path):
         direction=["minimize", "maximize"], compute_objective=lambda m: (m["eval_loss"], m["epoch"]),
     )
     assert isinstance(best, list) and all(len(b.objective) == 2 for b in best)
+
+
+SCRIPT = '''
+import sys
+import ray
+import torch
+from ray import tune
+from transformers import TrainingArguments
+
+sys.path.insert(0, {here!r})
+from hpcore.integrations.transformers import Trainer
+from regression import RegressionConfig, RegressionModel
+
+
+class Data(torch.utils.data.Dataset):  # defined in the user's script: workers cannot import it
+    def __len__(self):
+        return 32
+
+    def __getitem__(self, i):
+        x = torch.tensor(i / 32.0)
+        return {{"input_x": x, "labels": 2 * x + 1}}
+
+
+def model_init(trial):
+    return RegressionModel(RegressionConfig())
+
+
+def metrics(prediction):
+    return {{"mean": float(prediction.predictions.mean())}}
+
+
+ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+args = TrainingArguments({out!r}, num_train_epochs=1, eval_strategy="epoch", report_to="none", use_cpu=True)
+trainer = Trainer(model_init=model_init, args=args, train_dataset=Data(), eval_dataset=Data(), compute_metrics=metrics)
+best = trainer.hyperparameter_search(hp_space=lambda _: {{"learning_rate": tune.loguniform(1e-3, 0.5)}},
+                                     n_trials=2, backend="ray", storage_path={storage!r}, compute_objective=lambda m: m["eval_loss"])
+print("BEST", best.run_id, sorted(t.state.value for t in best.run_summary.result.trials))
+'''
+
+
+def test_a_model_data_and_metrics_defined_in_the_users_script_reach_the_workers(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "search.py"
+    script.write_text(SCRIPT.format(here=os.path.dirname(__file__), out=str(tmp_path / "out"), storage=str(tmp_path / "ray")))
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                         env={**os.environ, "RAY_ADDRESS": ""})
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "BEST" in run.stdout and "['COMPLETE', 'COMPLETE']" in run.stdout, run.stdout[-2000:]

@@ -50,12 +50,12 @@ def compute_objective(metrics):  # two objectives, as in the guide's multi-objec
 
 @pytest.mark.parametrize("backend", IN_PROCESS)
 def test_the_guide_examples_run_unchanged_but_for_the_import(tmp_path, backend):
-    trainer = make_trainer(tmp_path / "one", trainer_class=Trainer)
+    trainer = make_trainer(tmp_path / "one", trainer_class=Trainer, num_train_epochs=1)
     best = trainer.hyperparameter_search(direction="minimize", backend=backend, hp_space=guide_space(backend), n_trials=20, seed=0)
     assert isinstance(best, BestRun) and set(best.hyperparameters) >= {"learning_rate", "per_device_train_batch_size"}
     assert 1e-6 <= best.hyperparameters["learning_rate"] <= 1e-4
 
-    trainer = make_trainer(tmp_path / "two", trainer_class=Trainer)
+    trainer = make_trainer(tmp_path / "two", trainer_class=Trainer, num_train_epochs=1)
     best_trials = trainer.hyperparameter_search(
         direction=["minimize", "maximize"], backend=backend, hp_space=guide_space(backend), n_trials=20,
         compute_objective=compute_objective, seed=0,

@@ -36,3 +36,26 @@ def test_training_beats_chance_at_a_sensible_learning_rate(text_classifier, tmp_
     trainer = text_classifier.make_trainer(tmp_path, learning_rate=3e-3)
     trainer.train()
     assert trainer.evaluate()["eval_accuracy"] > 0.7
+
+
+@pytest.mark.parametrize("backend", ["optuna", "wandb"])
+def test_a_search_tunes_the_classifier_and_dropout_reaches_the_model(text_classifier, tmp_path, backend):
+    import hpcore
+    from hpcore.integrations.transformers import hyperparameter_search
+
+    dropouts = []
+
+    def model_init(trial=None):
+        model = text_classifier.model_init(trial)
+        dropouts.append(model.config.hidden_dropout_prob)
+        return model
+
+    trainer = text_classifier.make_trainer(tmp_path, num_train_epochs=1)
+    trainer.model_init = model_init
+    space = {"learning_rate": hpcore.Categorical([3e-3]), "hidden_dropout_prob": hpcore.Float(0.0, 0.3)}
+    options = {"mode": "offline", "dir": str(tmp_path)} if backend == "wandb" else {}
+    best = hyperparameter_search(trainer, hp_space=space, n_trials=2, backend=backend, seed=0, direction="maximize",
+                                 compute_objective=lambda metrics: metrics["eval_accuracy"], **options)
+    trials = best.run_summary.result.trials
+    assert dropouts == [t.params["hidden_dropout_prob"] for t in trials]
+    assert 0.5 < best.objective <= 1.0

@@ -65,6 +65,11 @@ class Recipe:
             _built[key] = trainer
         return trainer, self.args
 
+    def forget(self) -> None:
+        """Drop the trainers this process built from the recipe (the search is over)."""
+        for key in [key for key in _built if key[0] == self.token]:
+            del _built[key]
+
 
 def user_callbacks(trainer: Trainer) -> list[Any]:
     """The callbacks the user gave: those the Trainer adds by itself are left out."""

@@ -115,6 +115,8 @@ def hyperparameter_search(
         if world.size > 1:
             distributed.end(world, best)
     finally:
+        if isinstance(trainer_of, Recipe):
+            trainer_of.forget()
         if not world.broken:
             trainer_internals.use_arguments(trainer, base)
         if training.reporting in trainer.callback_handler.callbacks:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import itertools
 import logging
 import os
 import sys
@@ -44,9 +45,10 @@ def trainable(payload: Payload) -> Callable[..., Any]:
 def user_modules(*functions: Any) -> list[Any]:
     """The loaded modules of the user's code: where `functions` and what they hold live, and their siblings; none installed.
 
-    What a function holds is looked into a few levels deep: its closure and defaults, an
-    object's attributes, the items of lists, tuples and dicts, so the user's code an
-    integration wraps (transformers' `model_init` inside a trainer's parts) is found too.
+    What a function holds is looked into a few levels deep: its closure, defaults and the
+    globals it names, an object's attributes, the items of lists, tuples and dicts, so the
+    user's code an integration wraps (transformers' `model_init` inside a trainer's parts), and
+    the modules that code imports from beside it, are found too.
     """
     roots = set()
     for name in _modules_held(functions):
@@ -67,7 +69,7 @@ def user_modules(*functions: Any) -> list[Any]:
     return found
 
 
-def _modules_held(objects: tuple[Any, ...], depth: int = 4) -> set[str]:
+def _modules_held(objects: tuple[Any, ...], depth: int = 6) -> set[str]:
     """The modules defining `objects`, and what they hold down to `depth` levels."""
     names: set[str] = set()
     seen: set[int] = set()
@@ -75,9 +77,12 @@ def _modules_held(objects: tuple[Any, ...], depth: int = 4) -> set[str]:
     for _ in range(depth):
         following: list[Any] = []
         for obj in level:
-            if obj is None or id(obj) in seen or inspect.ismodule(obj):
+            if obj is None or id(obj) in seen:
                 continue
             seen.add(id(obj))
+            if inspect.ismodule(obj):
+                names.add(obj.__name__)
+                continue
             kind = obj if isinstance(obj, type) else type(obj)
             names.add(getattr(obj, "__module__", None) if inspect.isfunction(obj) else kind.__module__)
             following.extend(_held(obj))
@@ -86,19 +91,32 @@ def _modules_held(objects: tuple[Any, ...], depth: int = 4) -> set[str]:
     return names
 
 
+_SAMPLE = 16  # items of a container looked into: its kinds of items show in the first few
+
+
 def _held(obj: Any) -> list[Any]:
     if inspect.ismethod(obj):
         return [obj.__func__, obj.__self__]
     if inspect.isfunction(obj):
         cells = [c.cell_contents for c in obj.__closure__ or () if _filled(c)]
-        return [*cells, *(obj.__defaults__ or ())]
+        named = [obj.__globals__[n] for n in _names(obj.__code__) if n in obj.__globals__]
+        return [*cells, *(obj.__defaults__ or ()), *named]
     if isinstance(obj, (list, tuple, set, frozenset)):
-        return list(obj)
+        return list(itertools.islice(obj, _SAMPLE))
     if isinstance(obj, dict):
-        return list(obj.values())
+        return list(itertools.islice(obj.values(), _SAMPLE))
     if isinstance(obj, type) or type(obj).__module__ == "builtins":
         return []
     return list(getattr(obj, "__dict__", {}).values())
+
+
+def _names(code: Any) -> set[str]:
+    """The global names `code` and the functions defined in it use."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            names |= _names(const)
+    return names
 
 
 def _filled(cell: Any) -> bool:
