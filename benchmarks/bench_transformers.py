@@ -8,7 +8,8 @@ thread); the objective is `eval_loss`, minimised. Cases:
   transformers' `trainer.hyperparameter_search(backend="optuna")`. Each run is a fresh process
   (so peak RSS, `ru_maxrss` at its end, compares); runs alternate sides; the search's wall time
   and the peak RSS are compared by medians (limits 1.03 and 1.02), and every computed objective
-  must match.
+  must match. With `--sampled-seed` the space samples the trainer's `seed` as well, and the
+  objectives differ: transformers calls `model_init` before it applies the trial's values.
 - `pruning`: 10 trials (batch 32, 4 epochs = 300 steps, an evaluation every 25) of one seeded
   random search, unpruned and pruned: Optuna's MedianPruner(n_startup_trials=2,
   n_warmup_steps=100); Ray Tune's ASHAScheduler(grace_period=4, reduction_factor=4), one trial
@@ -22,7 +23,7 @@ thread); the objective is `eval_loss`, minimised. Cases:
 Usage:
 
     .venv/bin/python benchmarks/bench_transformers.py [--reps 5] [--seeds 3] [--ray-reps 2]
-        [--case dropin pruning ray] [--pruners optuna ray]
+        [--case dropin pruning ray] [--pruners optuna ray] [--sampled-seed]
 """
 
 from __future__ import annotations
@@ -73,7 +74,15 @@ def dropin_space(trial):
     }
 
 
-def dropin_child(side: str, output_dir: str) -> None:
+def dropin_space_with_seed(trial):
+    """`dropin_space` and the trainer's `seed`: transformers seeds `model_init` before it applies a trial's values."""
+    return {**dropin_space(trial), "seed": trial.suggest_int("seed", 1, 40)}
+
+
+SPACES = {"fixed-seed": dropin_space, "sampled-seed": dropin_space_with_seed}
+
+
+def dropin_child(side: str, output_dir: str, space: str) -> None:
     """One side of `dropin` in this process; prints wall seconds of the search, peak RSS and every objective."""
     from hpcore.integrations.transformers import hyperparameter_search
 
@@ -85,7 +94,7 @@ def dropin_child(side: str, output_dir: str) -> None:
         return seen[-1]
 
     trainer = make_trainer(output_dir, num_train_epochs=1)
-    search = {"hp_space": dropin_space, "compute_objective": objective, "n_trials": DROPIN_TRIALS,
+    search = {"hp_space": SPACES[space], "compute_objective": objective, "n_trials": DROPIN_TRIALS,
               "direction": "minimize", "backend": "optuna", "sampler": optuna.samplers.TPESampler(seed=0)}
     started = time.perf_counter()
     best = hyperparameter_search(trainer, **search) if side == "hpcore" else trainer.hyperparameter_search(**search)
@@ -94,9 +103,9 @@ def dropin_child(side: str, output_dir: str) -> None:
     print(MARK + json.dumps({"wall": wall, "peak_kib": peak_kib, "objectives": seen, "best": best.objective}), flush=True)
 
 
-def run_child(side: str, tmp: Path, rep: int) -> dict:
+def run_child(side: str, tmp: Path, rep: int, space: str) -> dict:
     out = tmp / f"{side}-{rep}"
-    done = subprocess.run([sys.executable, __file__, "--child", side, str(out)], capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, __file__, "--child", side, str(out), space], capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"{side} run failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.rsplit(MARK, 1)[1])
@@ -106,15 +115,15 @@ def load() -> str:
     return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
-def dropin(reps: int, tmp: Path) -> None:
+def dropin(reps: int, tmp: Path, space: str) -> None:
     runs: dict[str, list[dict]] = {"transformers": [], "hpcore": []}
     loads = [load()]
     for rep in range(reps):
         order = ["transformers", "hpcore"] if rep % 2 == 0 else ["hpcore", "transformers"]
         for side in order:
-            runs[side].append(run_child(side, tmp, rep))
+            runs[side].append(run_child(side, tmp, rep, space))
         loads.append(load())
-    print(f"\n## dropin: {DROPIN_TRIALS} trials of one epoch, TPESampler(seed=0), {reps} interleaved pairs of fresh processes")
+    print(f"\n## dropin: {DROPIN_TRIALS} trials of one epoch, TPESampler(seed=0), {reps} interleaved pairs of fresh processes, {space}")
     print(f"load average (1, 5, 15 min) before and after each pair: {'; '.join(loads)}")
     print("| side | median search s | all runs s | median peak RSS MiB | all runs MiB |")
     print("|---|---|---|---|---|")
@@ -221,14 +230,15 @@ def ray_vs_optuna(reps: int, tmp: Path) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        dropin_child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        dropin_child(*sys.argv[2:])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5, help="interleaved pairs of dropin runs")
     parser.add_argument("--seeds", type=int, default=3, help="seeds of the pruning case")
     parser.add_argument("--ray-reps", type=int, default=2, help="interleaved rounds of the ray case")
     parser.add_argument("--case", nargs="+", choices=["dropin", "pruning", "ray"], default=["dropin", "pruning", "ray"])
+    parser.add_argument("--sampled-seed", action="store_true", help="dropin: the space samples the trainer's seed too")
     parser.add_argument("--pruners", nargs="+", choices=["optuna", "ray"], default=["optuna", "ray"])
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -236,7 +246,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-transformers-") as tmp_dir:
         tmp = Path(tmp_dir)
         if "dropin" in args.case:
-            dropin(args.reps, tmp)
+            dropin(args.reps, tmp, "sampled-seed" if args.sampled_seed else "fixed-seed")
         if "pruning" in args.case and "ray" in args.pruners or "ray" in args.case:
             import ray
 
