@@ -3,7 +3,8 @@
 Each row runs 2,000 in-memory `RandomSampler(seed=0)` trials of the 4-parameter space of
 `bench_optuna.py` through `study.optimize`, adding one layer at a time:
 raw suggest calls; hp-optuna's neutral → Optuna translation; the core's `execute_trial`
-with hp-optuna's handle; the whole `hpcore.search`. Interleaved, medians.
+with hp-optuna's handle; the whole `hpcore.search`. Interleaved, the heap collected before
+each run, medians.
 
     .venv/bin/python benchmarks/breakdown_optuna.py [--reps 9] [--no-gc]
 """
@@ -78,6 +79,7 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in layers}
     for _ in range(args.reps):
         for name, run in layers.items():
+            gc.collect()  # as bench_optuna.py: no run pays for collecting another's garbage
             times[name].append(run())
     base = statistics.median(times["raw study.optimize"])
     print(f"| layer (gc {'off' if args.no_gc else 'on'}) | median s | ratio | µs per trial over raw |\n|---|---|---|---|")

@@ -43,7 +43,7 @@ from hpcore.errors import (
     NotAJournal,
 )
 from hpcore.objective import Direction
-from hpcore.records import FrozenTrial, TrialState
+from hpcore.records import FrozenTrial, TrialState, by_number
 from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
 
 log = logging.getLogger("hpcore")
@@ -234,7 +234,7 @@ def _header(path: Path, lines: list[bytes]) -> dict[str, Any]:
 
 def _trials(path: Path, lines: list[bytes], n_directions: int, choices: Choices) -> list[FrozenTrial]:
     """The trials on the lines after the header, in number order; JournalCorrupt names a line that cannot be read."""
-    by_number: dict[int, FrozenTrial] = {}
+    last: dict[int, FrozenTrial] = {}  # each number's last record
     for number, line in enumerate(lines[1:], start=2):
         try:
             trial = _trial(line, n_directions, choices)
@@ -243,8 +243,8 @@ def _trials(path: Path, lines: list[bytes], n_directions: int, choices: Choices)
                 f"{path} line {number} cannot be read: {exc}. Repair or delete that line "
                 "(the file is left as it is), or give a new journal path."
             ) from None
-        by_number[trial.number] = trial
-    return sorted(by_number.values(), key=lambda t: t.number)
+        last[trial.number] = trial
+    return sorted(last.values(), key=by_number)
 
 
 def _trial(line: bytes, n_directions: int, choices: Choices) -> FrozenTrial:

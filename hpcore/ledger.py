@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from hpcore.records import by_number
+
 if TYPE_CHECKING:
     from hpcore.journal import Journal
     from hpcore.records import FrozenTrial
@@ -40,7 +42,7 @@ class Ledger:
     def trials(self) -> list[FrozenTrial]:
         """Every finished trial, loaded ones included, in number order."""
         with self._lock:
-            return sorted(self._trials.values(), key=lambda t: t.number)
+            return sorted(self._trials.values(), key=by_number)
 
     @property
     def recorded(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import operator
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -90,6 +91,9 @@ def _jsonable(value: Any, what: str) -> Any:
     except (TypeError, ValueError):
         warnings.warn(f"{what} = {value!r} cannot be written as JSON; saved as its repr.", stacklevel=3)
         return repr(value)
+
+
+by_number = operator.attrgetter("number")  # the sort key of trials: `sorted(trials, key=by_number)`
 
 
 class BestRun(NamedTuple):

@@ -16,7 +16,7 @@ from typing import Any
 
 from hpcore.errors import MultipleObjectives, NoCompletedTrials
 from hpcore.objective import Direction
-from hpcore.records import BestRun, FrozenTrial
+from hpcore.records import BestRun, FrozenTrial, by_number
 from hpcore.selection import select_best
 
 RESULT_FORMAT = 1
@@ -33,7 +33,7 @@ class SearchResult:
         best: Sequence[FrozenTrial] | None = None,
         native: Any = None,
     ) -> None:
-        self.trials = sorted(trials, key=lambda t: t.number)
+        self.trials = sorted(trials, key=by_number)
         self.directions = [Direction(d) for d in directions]
         self.backend = backend
         self.native = native

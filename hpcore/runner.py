@@ -31,12 +31,13 @@ class TrialRunner:
         self.study = study
         self.observers = observers
         self._tells = len(study.hook.hpcore_tell.get_hookimpls()) > 1  # more than the core's "nothing to tell"
-        self._pruner = self.should_prune
 
     def run(self, trial: Trial) -> FrozenTrial:
         """Run `trial` in this process and record it; re-raise an interrupt or a programming error."""
         settings = self.study.settings
-        trial.pruner = self._pruner
+        # bound anew for each trial: kept on the runner, the bound method would be a reference
+        # cycle, and the whole search (ledger, engine study) would wait for the garbage collector
+        trial.pruner = self.should_prune
         self.observers.trial_started(self.study, trial)
         record, reraise = execute_trial(
             settings.objective,

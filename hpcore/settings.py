@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,10 +35,10 @@ class Settings:
     compute_objective: ComputeObjective | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property  # read for every trial
     def n_objectives(self) -> int:
         return len(self.directions)
 
-    @property
+    @functools.cached_property
     def is_multi_objective(self) -> bool:
         return len(self.directions) > 1

@@ -1,5 +1,6 @@
 """`hpcore.search` checks its arguments, keeps the core's trial semantics, and never loses finished trials."""
 
+import gc
 import json
 import logging
 import math
@@ -399,3 +400,22 @@ def test_an_unknown_parameter_kind_is_refused_by_the_grid_and_sampled_by_random(
         hpcore.search(lambda t: 0.0, {"odd": OddParam()}, backend="grid", n_trials=2)
     result = hpcore.search(lambda t: 0.0, {"odd": OddParam()}, backend="random", n_trials=5, seed=1)
     assert {t.params["odd"] for t in result.trials} <= {"a", "b", "c"}
+
+
+@pytest.mark.parametrize("backend", ["random", "optuna"])
+def test_a_finished_search_is_freed_by_reference_counting(backend):
+    """No reference cycle holds a search's trials: the cyclic garbage a search leaves does not grow with them."""
+    if backend == "optuna":
+        pytest.importorskip("hp_optuna")
+
+    def garbage_after(n_trials: int) -> int:
+        gc.collect()
+        gc.disable()
+        try:
+            hpcore.search(lambda t: t.params["x"], SPACE, backend=backend, n_trials=n_trials, seed=0)
+            return gc.collect()
+        finally:
+            gc.enable()
+
+    garbage_after(2)  # the first search of a backend fills its caches
+    assert garbage_after(40) == garbage_after(4)

@@ -46,7 +46,7 @@ from hpcore.errors import (
 from hpcore.journal import read_journal
 from hpcore.objective import Direction, parse_directions
 from hpcore.plugins import get_registry
-from hpcore.records import TrialState
+from hpcore.records import TrialState, by_number
 from hpcore.relay import build_relay
 from hpcore.result import SearchResult
 from hpcore.selection import dominates, select_best
@@ -389,7 +389,7 @@ class BackendConformance:
         )
         study = Study(settings, build_relay(backend).hook)
         study.hook.hpcore_prepare(study=study)
-        return sorted(study.hook.hpcore_load_trials(study=study) or [], key=lambda t: t.number)
+        return sorted(study.hook.hpcore_load_trials(study=study) or [], key=by_number)
 
     # -- distributed: several searches share one study ---------------------------------
     def test_several_workers_share_one_search(self, tmp_path: Path) -> None:

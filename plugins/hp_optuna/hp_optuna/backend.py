@@ -131,11 +131,13 @@ def _objective(runner: TrialRunner, n_objectives: int, distributions: Distributi
     """The function ``study.optimize`` calls: the core runs the trial, Optuna is told its end."""
     import optuna
 
+    complete, pruned = TrialState.COMPLETE, TrialState.PRUNED  # looked up once: enum members are slow to look up on Python 3.11
+
     def objective(optuna_trial: optuna.Trial) -> float | list[float]:
         trial = runner.run(OptunaHandle(optuna_trial, distributions, offset))
-        if trial.state is TrialState.COMPLETE:
+        if trial.state is complete:
             return trial.values[0] if n_objectives == 1 else trial.values
-        if trial.state is TrialState.PRUNED:
+        if trial.state is pruned:
             raise optuna.TrialPruned()
         raise _TrialFailed(trial.error)
 

@@ -67,7 +67,9 @@ class OptunaHandle(Trial):
     """What the objective receives; ``optuna_trial`` (also ``native``) is the running ``optuna.Trial``."""
 
     def __init__(self, optuna_trial: optuna.Trial, distributions: Distributions, offset: int = 0) -> None:
-        super().__init__(optuna_trial.number + offset)  # offset: the study's ``ledger.number_offset``
+        # offset: the study's ``ledger.number_offset``; Trial.__init__ named, as super() builds a
+        # proxy object for every trial (Python 3.11), and a handle is made for every trial
+        Trial.__init__(self, optuna_trial.number + offset)
         self.optuna_trial = optuna_trial
         self.distributions = distributions
         self.prune_signals = _prune_signals()
