@@ -260,6 +260,8 @@ def test_parallel_trials_each_train_their_own_trainer(tmp_path):
                                  sampler=optuna.samplers.RandomSampler(seed=0))
     trials = best.run_summary.result.trials
     assert [t.state for t in trials] == [hpcore.TrialState.COMPLETE] * 4
+    for t in trials:  # each trial's own two evaluations, none of the other thread's
+        assert len(t.intermediate) == 2 and t.values[0] == t.intermediate[max(t.intermediate)], t
     assert trainer.args.learning_rate == 0.1 and trainer.objective == trials[-1].values[0]
 
 

@@ -23,6 +23,7 @@ import copy
 import dataclasses
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -123,10 +124,27 @@ class Outcome:
 
 
 class Reporting(TrainerCallback):
-    """Hands each evaluation of the running trial to `report`; stops training when it answers True."""
+    """Hands each evaluation of the running trial to `report`; stops training when it answers True.
+
+    `report` is the current thread's: with `n_jobs > 1` every thread trains its own trial.
+    """
 
     def __init__(self) -> None:
-        self.report: Callable[[Mapping[str, float], int], bool] | None = None
+        self._local = threading.local()
+
+    @property
+    def report(self) -> Callable[[Mapping[str, float], int], bool] | None:
+        return getattr(self._local, "report", None)
+
+    @report.setter
+    def report(self, report: Callable[[Mapping[str, float], int], bool] | None) -> None:
+        self._local.report = report
+
+    def __getstate__(self) -> dict[str, Any]:  # sent to Ray workers without a running trial
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._local = threading.local()
 
     def on_evaluate(self, args: Any, state: Any, control: Any, metrics: Mapping[str, float] | None = None, **kwargs: Any) -> Any:
         if self.report is not None and metrics is not None and self.report(metrics, state.global_step):
