@@ -79,6 +79,22 @@ class OptunaHandle(Trial):
     def native(self) -> optuna.Trial:
         return self.optuna_trial
 
+    def suggest(self, name: str, param: Param) -> Any:
+        """`Trial.suggest`, with a fast path for the per-trial hot case: a parameter whose distribution
+        is built (the space's, or a define-by-run one asked before) asked for the first time in this
+        trial. It skips the core's value check: Optuna samples inside the distribution it is given,
+        which has the parameter's own bounds.
+        """
+        known = self.distributions.get(name)
+        if known is None or known[0] is not param or name in self.params:
+            return Trial.suggest(self, name, param)  # first use, or asked again: the core's rules
+        value = self._suggest(name, known[1])
+        if isinstance(param, Int):
+            value = int(value)
+        self.params[name] = value
+        self._asked[name] = param
+        return value
+
     def _sample(self, name: str, param: Param) -> Any:
         known = self.distributions.get(name)
         if known is not None and known[0] is param:
