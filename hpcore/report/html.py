@@ -85,7 +85,7 @@ def comparison_page(named: Sequence[tuple[str, SearchResult]], rows: Sequence[su
     go = need("plotly.graph_objects", "an HTML report")
     figure = go.Figure()
     curves = [summary.best_so_far(result) for _, result in named]
-    for (name, _), curve in zip(named, curves):
+    for (name, _), curve in zip(named, curves, strict=True):
         figure.add_scatter(x=list(range(1, len(curve) + 1)), y=[_nan(b) for b in curve], mode="lines", line_shape="hv", name=name)
     if target is not None:
         figure.add_hline(y=target, line_dash="dash", annotation_text=f"target {target:g}")

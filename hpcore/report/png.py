@@ -46,7 +46,7 @@ def draw_result(result: SearchResult, path: Any) -> None:
 def draw_comparison(named: Sequence[tuple[str, SearchResult]], path: Any, target: float | None) -> None:
     figure, (ax,) = _figure(1, 1, 8, 4.5)
     curves = [summary.best_so_far(result) for _, result in named]
-    for (name, _), curve in zip(named, curves):
+    for (name, _), curve in zip(named, curves, strict=True):
         ax.step(range(1, len(curve) + 1), [math.nan if b is None else b for b in curve], where="post", label=name)
     if summary.wants_log_scale(curves):
         ax.set_yscale("log")

@@ -85,7 +85,7 @@ class World:
         )
 
 
-def lead(world: World, training: Training, trainer_of: Callable[[], tuple[Trainer, TrainingArguments]], backend: str) -> Callable[[Trial], Any]:
+def lead(world: World, training: Training, trainer_of: Callable[[], tuple[Trainer, TrainingArguments]]) -> Callable[[Trial], Any]:
     """Rank zero's objective: sample (model_init included), send the values, train with every rank."""
 
     def objective(trial: Trial) -> Any:

@@ -58,7 +58,7 @@ def hyperparameter_search(
     backend: Any = None,
     hp_name: Callable[[Any], str] | None = None,
     **kwargs: Any,
-) -> BestRun | list[BestRun] | None:
+) -> BestRun | list[BestRun]:
     """Search hyperparameters of `trainer` with an hpcore backend; return the best run(s).
 
     `kwargs` are routed as transformers routes them (`hpcore.integrations.transformers.routing`).
@@ -94,7 +94,7 @@ def hyperparameter_search(
         if world.size > 1 and not world.leader:
             return distributed.follow(world, training, trainer, name)
         if world.size > 1:
-            objective = distributed.lead(world, training, trainer_of, name)
+            objective = distributed.lead(world, training, trainer_of)
         else:
             objective = objective_of(training, trainer_of)
         try:

@@ -98,7 +98,12 @@ def _held(obj: Any) -> list[Any]:
     if inspect.ismethod(obj):
         return [obj.__func__, obj.__self__]
     if inspect.isfunction(obj):
-        cells = [c.cell_contents for c in obj.__closure__ or () if _filled(c)]
+        cells = []
+        for cell in obj.__closure__ or ():
+            try:
+                cells.append(cell.cell_contents)
+            except ValueError:  # a cell not yet assigned
+                pass
         named = [obj.__globals__[n] for n in _names(obj.__code__) if n in obj.__globals__]
         return [*cells, *(obj.__defaults__ or ()), *named]
     if isinstance(obj, (list, tuple, set, frozenset)):
@@ -117,14 +122,6 @@ def _names(code: Any) -> set[str]:
         if inspect.iscode(const):
             names |= _names(const)
     return names
-
-
-def _filled(cell: Any) -> bool:
-    try:
-        cell.cell_contents
-    except ValueError:  # a cell not yet assigned
-        return False
-    return True
 
 
 def _installed(name: str, path: str) -> bool:
