@@ -182,6 +182,19 @@ def compute_metrics(eval_pred) -> dict[str, float]:
     return {"accuracy": float(np.mean(np.argmax(logits, axis=-1) == labels))}
 
 
+TINY_TRAINING = dict(  # on the CPU, seeded, 2 epochs of batch 16, evaluated each epoch, nothing saved, logged or reported
+    num_train_epochs=2,
+    per_device_train_batch_size=16,
+    eval_strategy="epoch",
+    save_strategy="no",
+    logging_strategy="no",
+    report_to="none",
+    disable_tqdm=True,
+    use_cpu=True,
+    seed=0,
+)
+
+
 def make_trainer(output_dir, **training_args):
     """A Trainer of `model_init` on the training sentences, evaluated on the eval sentences.
 
@@ -193,25 +206,11 @@ def make_trainer(output_dir, **training_args):
     from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
 
     torch.set_num_threads(1)
-    settings = dict(
-        output_dir=str(output_dir),
-        learning_rate=1e-3,
-        num_train_epochs=2,
-        per_device_train_batch_size=16,
-        per_device_eval_batch_size=64,
-        eval_strategy="epoch",
-        save_strategy="no",
-        logging_strategy="no",
-        report_to="none",
-        disable_tqdm=True,
-        use_cpu=True,
-        seed=0,
-    )
-    settings.update(training_args)
+    settings = {**TINY_TRAINING, "learning_rate": 1e-3, "per_device_eval_batch_size": 64, **training_args}
     tokenizer = make_tokenizer()
     return Trainer(
         model_init=model_init,
-        args=TrainingArguments(**settings),
+        args=TrainingArguments(str(output_dir), **settings),
         train_dataset=SentimentDataset(train_sentences(), tokenizer),
         eval_dataset=SentimentDataset(eval_sentences(), tokenizer),
         processing_class=tokenizer,

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import torch
 from transformers import PretrainedConfig, PreTrainedModel, Trainer, TrainingArguments
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
+from text_classifier import TINY_TRAINING  # noqa: E402 (the example's quiet CPU settings)
 
 
 class RegressionConfig(PretrainedConfig):
@@ -64,23 +70,9 @@ def model_init(trial=None):
 
 
 def make_trainer(output_dir, trainer_class=Trainer, init=model_init, **overrides) -> Trainer:
-    settings = dict(
-        output_dir=str(output_dir),
-        learning_rate=0.1,
-        num_train_epochs=2,
-        per_device_train_batch_size=16,
-        eval_strategy="epoch",
-        save_strategy="no",
-        logging_strategy="no",
-        report_to="none",
-        disable_tqdm=True,
-        use_cpu=True,
-        seed=0,
-    )
-    settings.update(overrides)
     return trainer_class(
         model_init=init,
-        args=TrainingArguments(**settings),
+        args=TrainingArguments(str(output_dir), **{**TINY_TRAINING, "learning_rate": 0.1, **overrides}),
         train_dataset=RegressionDataset(64),
         eval_dataset=RegressionDataset(32, seed=7),
     )
