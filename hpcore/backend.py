@@ -29,6 +29,7 @@ class Capabilities:
     parallel: bool = False
     distributed: bool = False
     resumable: bool = False
+    out_of_process: bool = False  # trials run in other processes (workers): the objective travels there
     native_spaces: tuple[str, ...] = ()
 
     def flags(self) -> list[str]:

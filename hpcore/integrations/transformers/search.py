@@ -24,6 +24,7 @@ from hpcore.integrations.transformers import distributed, trainer_internals
 from hpcore.integrations.transformers.recipe import Recipe
 from hpcore.integrations.transformers.routing import route
 from hpcore.integrations.transformers.trials import CHECKPOINT, OUTPUT_DIR, Training, fixed_trial, objective_of
+from hpcore.plugins import get_registry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,7 +38,6 @@ DEFAULT_SPACE = {
     "seed": Int(1, 40),
     "per_device_train_batch_size": Categorical([4, 8, 16, 32, 64]),
 }
-ELSEWHERE = ("ray",)  # backends whose trials run in other processes
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,15 @@ def hyperparameter_search(
         keep_model=routed.load_best_model,
     )
     world = distributed.World.of(trainer.args)
-    if world.size > 1 and name in ELSEWHERE:
+    out_of_process = get_registry().get(name).capabilities.out_of_process
+    if world.size > 1 and out_of_process:
         raise InvalidArgument(
-            f"backend {name!r} runs trials in its own workers, so it cannot run under torchrun: run the script "
-            "with plain python and let Ray place trials (resources_per_trial=), or use an in-process backend."
+            f"backend {name!r} runs trials in its own worker processes, so it cannot run under torchrun: run the "
+            "script with plain python and let the backend place trials (resources_per_trial=), or use an "
+            "in-process backend."
         )
     base = trainer.args
-    elsewhere = name in ELSEWHERE or routed.search.get("n_jobs", 1) != 1
+    elsewhere = out_of_process or routed.search.get("n_jobs", 1) != 1
     trainer_of = Recipe.of(trainer) if elsewhere else (lambda: (trainer, base))
     try:
         if world.size > 1 and not world.leader:
@@ -142,8 +144,6 @@ def check_trainer(trainer: Any) -> None:
 
 def backend_name(backend: Any) -> str:
     """The backend's name (transformers' `HPSearchBackend` members by value); None: the default one."""
-    from hpcore.plugins import get_registry
-
     value = getattr(backend, "value", backend)
     if value is None:
         return get_registry().default().name

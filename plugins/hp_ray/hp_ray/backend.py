@@ -98,6 +98,7 @@ class RayBackend(Backend):
         seedable=True,
         parallel=True,
         resumable=True,
+        out_of_process=True,
         native_spaces=("ray", "function"),
     )
 
