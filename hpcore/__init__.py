@@ -38,6 +38,7 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "Capabilities": "hpcore.backend",
     "is_neutral": "hpcore.space",
     "space_form": "hpcore.space",
+    "called_with_none": "hpcore.space",
     "all_finite": "hpcore.objective",
     "ComputeObjective": "hpcore.objective",
     "read_journal": "hpcore.journal",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,6 +250,19 @@ _FORM_HINTS = {
     "ray": "a Ray Tune dict: use backend='ray', or a neutral space",
     "wandb": "a W&B sweep config: use a neutral space, or a backend that reads sweep configs",
 }
+
+
+def called_with_none(space: Callable[[Any], Any], backend: str, expects: str) -> Any:
+    """What a function space returns when called with None, as transformers passes `hp_space` to Ray
+    and W&B; an error it raises is an InvalidSpace saying what `backend` expects."""
+    try:
+        return space(None)
+    except Exception as exc:
+        raise InvalidSpace(
+            f"the space function {getattr(space, '__name__', space)!r} raised {type(exc).__name__}: {exc} when "
+            f"called with None. The {backend} backend calls it once with None (as transformers does) and expects "
+            f"{expects}; an Optuna hp_space(trial) needs backend='optuna'."
+        ) from exc
 
 
 _FORM_NAMES = {

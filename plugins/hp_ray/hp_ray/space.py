@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from hpcore import Categorical, Float, Int, InvalidSpace, is_neutral, Param, space_form
+from hpcore import Categorical, Float, Int, InvalidSpace, Param, called_with_none, is_neutral, space_form
 
 MAX_CHOICES = 100_000
 
@@ -24,13 +24,7 @@ def resolve(space: Any) -> tuple[dict[str, Any], dict[str, Param] | None]:
     if is_neutral(space):
         return {name: to_domain(name, param) for name, param in space.items()}, dict(space)
     if callable(space) and not isinstance(space, Mapping):
-        try:
-            space = space(None)
-        except Exception as exc:
-            raise InvalidSpace(
-                f"the space function raised {exc!r} when called with None: the ray backend calls it "
-                "once with None (as transformers does) and expects a dict of Tune domains."
-            ) from exc
+        space = called_with_none(space, "ray", "a dict of Tune domains")
         if is_neutral(space):
             return resolve(space)
     if not isinstance(space, Mapping) or space_form(space) not in ("ray", "unknown") or not space:

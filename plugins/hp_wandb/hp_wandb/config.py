@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hpcore import InvalidArgument, InvalidSpace, Settings, is_neutral
+from hpcore import InvalidArgument, InvalidSpace, Settings, called_with_none, is_neutral
 
 from hp_wandb.params import Beta, Choice, Constant, IntUniform, Neutral, Normal, Quantized, Spec, Uniform
 
@@ -109,14 +109,7 @@ def read_space(space: Any) -> tuple[str, dict[str, Any] | None]:
     if is_neutral(space):
         return "neutral", None
     if callable(space) and not isinstance(space, Mapping):
-        try:
-            config = space(None)
-        except Exception as exc:
-            raise InvalidSpace(
-                f"the space function {getattr(space, '__name__', space)!r} raised {type(exc).__name__}: {exc} "
-                "when called with None. The wandb backend calls it with None and expects the W&B sweep config "
-                "(as transformers' hp_space); an Optuna hp_space(trial) needs backend='optuna'."
-            ) from exc
+        config = called_with_none(space, "wandb", "a W&B sweep config")
         if not isinstance(config, Mapping) or not isinstance(config.get("parameters"), Mapping):
             raise InvalidSpace(
                 f"the space function returned {type(config).__name__} when called with None: it must return a "
