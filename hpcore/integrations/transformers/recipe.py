@@ -7,6 +7,7 @@ trainer per process (per thread with `n_jobs > 1`), reused by every trial that r
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import uuid
@@ -42,8 +43,6 @@ class Recipe:
     @classmethod
     def of(cls, trainer: Trainer) -> Recipe:
         """The recipe of `trainer`: its class, arguments (`output_dir` made absolute) and parts."""
-        import copy
-
         args = copy.copy(trainer.args)
         args.output_dir = os.path.abspath(args.output_dir)
         parts = {name: getattr(trainer, name, None) for name in PARTS}

@@ -52,7 +52,7 @@ class TrialValues(dict):
     where the backend can; given fixed values, `suggest_*` return them.
     """
 
-    def __init__(self, values: Mapping[str, Any] = {}, number: int = -1, trial: Trial | None = None) -> None:  # noqa: B006 (read only)
+    def __init__(self, values: Mapping[str, Any] | tuple[()] = (), number: int = -1, trial: Trial | None = None) -> None:
         super().__init__(values)
         self.number = number
         self.read: set[str] = set()
