@@ -9,6 +9,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import inspect
 import itertools
@@ -128,18 +129,19 @@ def _installed(name: str, path: str) -> bool:
     top = name.partition(".")[0]
     if top in ("hpcore", "hp_ray") or top in sys.stdlib_module_names or top in _distribution_packages():
         return True
-    library_dirs = {sysconfig.get_paths()[k] for k in ("purelib", "platlib", "stdlib")}
-    return any(os.path.abspath(path).startswith(d + os.sep) for d in library_dirs)
+    return os.path.abspath(path).startswith(_library_dirs())
 
 
-_packages: set[str] | None = None
+@functools.cache
+def _distribution_packages() -> frozenset[str]:
+    return frozenset(importlib.metadata.packages_distributions())
 
 
-def _distribution_packages() -> set[str]:
-    global _packages
-    if _packages is None:
-        _packages = set(importlib.metadata.packages_distributions())
-    return _packages
+@functools.cache
+def _library_dirs() -> tuple[str, ...]:
+    """Where installed code lives, each with a trailing separator (for `str.startswith`)."""
+    paths = sysconfig.get_paths()
+    return tuple({paths[k] + os.sep for k in ("purelib", "platlib", "stdlib")})
 
 
 def describe(payload: Payload, exc: BaseException) -> str:
