@@ -5,10 +5,13 @@ runs are interleaved (the order flips every round) and medians reported. Then th
 start-up cost of a one-trial search: on the warm instance, attaching to a running
 `ray start --head` cluster, and with no cluster (hp-ray starts a local instance).
 
-    .venv/bin/python benchmarks/bench_ray.py [--rounds 9] [--samples 50]
+    .venv/bin/python benchmarks/bench_ray.py [--rounds 25] [--samples 50]
 
-The limit (at most 1.05) applies to the median of per-round ratios; their range is reported,
-since runs on a loaded 2-core machine are bimodal.
+The limit (at most 1.05) applies to the median of per-round ratios; their range is reported.
+Runs here are bimodal on both sides: in some, Tune starts a third trial actor midway (a new
+worker process, about 1 s on 2 cores) and waits for it at the end. A round whose two runs fall
+in different modes gives a ratio near 0.65 or 1.6, so the modes are also reported: how many
+runs of each side fell in the slow one, and the ratio of medians within each mode.
 """
 
 from __future__ import annotations
@@ -101,9 +104,32 @@ def startup(storage: str, rounds: int) -> dict[str, float]:
     return {"attach": statistics.median(attach), "cold": statistics.median(cold)}
 
 
+def split_modes(times: dict[str, list[float]]) -> float | None:
+    """The time between the fast and the slow mode: the widest gap in all runs, if wider than 0.5 s."""
+    pooled = sorted(t for runs in times.values() for t in runs)
+    gap, cut = max(((b - a, (a + b) / 2) for a, b in zip(pooled, pooled[1:])), default=(0.0, None))
+    return cut if gap > 0.5 else None
+
+
+def print_modes(times: dict[str, list[float]]) -> None:
+    cut = split_modes(times)
+    if cut is None:
+        print("runs are not bimodal (no gap over 0.5 s between run times)")
+        return
+    print(f"modes split at {cut:.2f} s:")
+    for mode, inside in (("fast", lambda t: t < cut), ("slow", lambda t: t >= cut)):
+        runs = {k: [t for t in v if inside(t)] for k, v in times.items()}
+        counts = f"raw {len(runs['raw'])}/{len(times['raw'])}, hpcore {len(runs['hp'])}/{len(times['hp'])} runs"
+        if runs["raw"] and runs["hp"]:
+            ratio = statistics.median(runs["hp"]) / statistics.median(runs["raw"])
+            print(f"- {mode}: {counts}; ratio of medians in this mode {ratio:.3f}")
+        else:
+            print(f"- {mode}: {counts}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--samples", type=int, default=50)
     args = parser.parse_args()
     storage = tempfile.mkdtemp(prefix="bench-ray-")
@@ -130,6 +156,7 @@ def main() -> None:
     print(f"\nwall time ratio hpcore/raw: {statistics.median(pairs):.3f} (median of per-round ratios, limit 1.05; "
           f"range {min(pairs):.3f}-{max(pairs):.3f}); {med['hp'] / med['raw']:.3f} (ratio of medians); "
           f"load average {os.getloadavg()[0]:.1f}")
+    print_modes(times)
     print("\n| one-trial search, start-up | median s |")
     print("|---|---|")
     print(f"| warm instance, raw Tuner | {one['raw']:.2f} |")

@@ -130,7 +130,7 @@ class Driver(Callback):
 
     def on_trial_result(self, iteration: int, trials: list[Any], trial: Any, result: dict, **info: Any) -> None:
         step = result.get(STEP)
-        if self.metric is None or step is None or step < 0 or self.metric not in result:
+        if self.metric is None or step is None or self.metric not in result:
             return
         value = float(result[self.metric])
         self._intermediate.setdefault(trial.trial_id, {})[int(step)] = value

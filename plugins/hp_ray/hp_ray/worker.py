@@ -5,8 +5,9 @@ Rules:
 - `trial.report(value, step)` of a single-objective search is a `tune.report` of the value under
   the objective's metric, so the scheduler sees it; once the scheduler stops the trial, `report`
   answers True (prune) and the trial sends Tune nothing more, so it never returns a record;
-- the last report holds the trial's record (one JSON string, so Tune's loggers keep one column), its value(s) as the objective metric(s) (NaN when
-  it has none), and the exception the driver must re-raise, if any.
+- the last report holds the trial's record (one JSON string, so Tune's loggers keep one column),
+  its value(s) as the objective metric(s) (NaN when it has none), and the exception the driver
+  must re-raise, if any; it has no step, which marks a report as an intermediate value.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def run(config: dict[str, Any], payload: Payload) -> None:
     )
     if reporter is not None and reporter.stopped:
         raise SystemExit(0)  # the scheduler stopped this trial: end the way Tune ended it
-    final: dict[str, Any] = {RECORD: json.dumps(trial.to_json()), STEP: -1}
+    final: dict[str, Any] = {RECORD: json.dumps(trial.to_json())}  # no STEP: not an intermediate value
     final.update({m: trial.values[i] if trial.values else math.nan for i, m in enumerate(metrics)})
     if reraise is not None:
         final[RERAISE] = _pickled(reraise)
