@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import socket
@@ -104,19 +105,15 @@ def startup(storage: str, rounds: int) -> dict[str, float]:
     return {"attach": statistics.median(attach), "cold": statistics.median(cold)}
 
 
-def split_modes(times: dict[str, list[float]]) -> float | None:
-    """The time between the fast and the slow mode: the widest gap in all runs, if wider than 0.5 s."""
+def split_modes(times: dict[str, list[float]]) -> tuple[float, float]:
+    """Where the fast mode ends and the slow one begins: the middle of the widest gap between run times, and its width."""
     pooled = sorted(t for runs in times.values() for t in runs)
-    gap, cut = max(((b - a, (a + b) / 2) for a, b in zip(pooled, pooled[1:])), default=(0.0, None))
-    return cut if gap > 0.5 else None
+    return max(((b - a, (a + b) / 2) for a, b in zip(pooled, pooled[1:])), default=(0.0, math.inf))[::-1]
 
 
 def print_modes(times: dict[str, list[float]]) -> None:
-    cut = split_modes(times)
-    if cut is None:
-        print("runs are not bimodal (no gap over 0.5 s between run times)")
-        return
-    print(f"modes split at {cut:.2f} s:")
+    cut, gap = split_modes(times)
+    print(f"modes: split at {cut:.2f} s, the widest gap between runs ({gap:.2f} s)")
     for mode, inside in (("fast", lambda t: t < cut), ("slow", lambda t: t >= cut)):
         runs = {k: [t for t in v if inside(t)] for k, v in times.items()}
         counts = f"raw {len(runs['raw'])}/{len(times['raw'])}, hpcore {len(runs['hp'])}/{len(times['hp'])} runs"
