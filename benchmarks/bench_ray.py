@@ -5,20 +5,21 @@ runs are interleaved (the order flips every round) and medians reported. Then th
 start-up cost of a one-trial search: on the warm instance, attaching to a running
 `ray start --head` cluster, and with no cluster (hp-ray starts a local instance).
 
-    .venv/bin/python benchmarks/bench_ray.py [--rounds 25] [--samples 50]
+    .venv/bin/python benchmarks/bench_ray.py [--rounds 31] [--samples 50]
 
 The limit (at most 1.05) applies to the median of per-round ratios; their range is reported.
-Runs here are bimodal on both sides: in some, Tune starts a third trial actor midway (a new
-worker process, about 1 s on 2 cores) and waits for it at the end. A round whose two runs fall
-in different modes gives a ratio near 0.65 or 1.6, so the modes are also reported: how many
-runs of each side fell in the slow one, and the ratio of medians within each mode.
+Runs here are bimodal on both sides, for a reason outside either: Ray starts a new worker
+process for each of Tune's two trial actors (about 1.3 s on 2 cores), and when the second one
+comes up late, one actor runs every trial and Tune waits for the late one at the end (about
+1 s more). A round whose two runs differ in this gives a ratio near 0.65 or 1.6, so the
+benchmark also counts the actors each run used (the worker pids in its results) and reports the
+median of per-round ratios over the rounds whose two runs used as many.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import signal
 import socket
@@ -28,13 +29,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
 
-import ray  # noqa: E402
-from ray import tune  # noqa: E402
+import ray
+from ray import tune
 
-import hpcore  # noqa: E402
+import hpcore
 
 SPACE = {"x": tune.uniform(-5, 5), "y": tune.choice([1, 2, 4])}
 
@@ -47,23 +49,29 @@ def raw_trainable(config: dict) -> None:
     tune.report({"loss": loss(config)})
 
 
-def raw(samples: int, storage: str) -> float:
+def raw(samples: int, storage: str) -> tuple[float, int]:
+    """Seconds of one raw Tune run, and how many trial actors (worker processes) it used."""
     start = time.perf_counter()
-    tune.Tuner(
+    grid = tune.Tuner(
         raw_trainable,
         param_space=SPACE,
         tune_config=tune.TuneConfig(num_samples=samples, reuse_actors=True, metric="loss", mode="min"),
         run_config=tune.RunConfig(storage_path=storage, verbose=0),
     ).fit()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, actors(grid)
 
 
-def hp(samples: int, storage: str) -> float:
+def hp(samples: int, storage: str) -> tuple[float, int]:
+    """Seconds of the same search through hpcore, and how many trial actors it used."""
     start = time.perf_counter()
     result = hpcore.search(lambda trial: loss(trial.params), SPACE, backend="ray", n_trials=samples, storage_path=storage)
     elapsed = time.perf_counter() - start
     assert len(result.trials) == samples
-    return elapsed
+    return elapsed, actors(result.native)
+
+
+def actors(grid: Any) -> int:
+    return len({r.metrics["pid"] for r in grid})
 
 
 CHILD = """
@@ -105,41 +113,36 @@ def startup(storage: str, rounds: int) -> dict[str, float]:
     return {"attach": statistics.median(attach), "cold": statistics.median(cold)}
 
 
-def split_modes(times: dict[str, list[float]]) -> tuple[float, float]:
-    """Where the fast mode ends and the slow one begins: the middle of the widest gap between run times, and its width."""
-    pooled = sorted(t for runs in times.values() for t in runs)
-    return max(((b - a, (a + b) / 2) for a, b in zip(pooled, pooled[1:])), default=(0.0, math.inf))[::-1]
-
-
-def print_modes(times: dict[str, list[float]]) -> None:
-    cut, gap = split_modes(times)
-    print(f"modes: split at {cut:.2f} s, the widest gap between runs ({gap:.2f} s)")
-    for mode, inside in (("fast", lambda t: t < cut), ("slow", lambda t: t >= cut)):
-        runs = {k: [t for t in v if inside(t)] for k, v in times.items()}
-        counts = f"raw {len(runs['raw'])}/{len(times['raw'])}, hpcore {len(runs['hp'])}/{len(times['hp'])} runs"
-        if runs["raw"] and runs["hp"]:
-            ratio = statistics.median(runs["hp"]) / statistics.median(runs["raw"])
-            print(f"- {mode}: {counts}; ratio of medians in this mode {ratio:.3f}")
-        else:
-            print(f"- {mode}: {counts}")
+def print_same_actors(times: dict[str, list[float]], used: dict[str, list[int]]) -> None:
+    """The per-round ratios of the rounds whose two runs used as many trial actors."""
+    for name, label in (("raw", "raw"), ("hp", "hpcore")):
+        counts = {n: used[name].count(n) for n in sorted(set(used[name]))}
+        print(f"{label}: runs by trial actors used {counts}")
+    same = [h / r for h, r, a, b in zip(times["hp"], times["raw"], used["hp"], used["raw"]) if a == b]
+    if same:
+        print(f"rounds whose two runs used as many actors: {len(same)}/{len(times['hp'])}; median of their "
+              f"ratios {statistics.median(same):.3f} (range {min(same):.3f}-{max(same):.3f})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--rounds", type=int, default=31)
     parser.add_argument("--samples", type=int, default=50)
     args = parser.parse_args()
     storage = tempfile.mkdtemp(prefix="bench-ray-")
     ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
     hp(4, storage), raw(4, storage)  # warm both paths once; not counted
     times: dict[str, list[float]] = {"raw": [], "hp": []}
+    used: dict[str, list[int]] = {"raw": [], "hp": []}
     warm_one: dict[str, list[float]] = {"raw": [], "hp": []}
     for i in range(args.rounds):
         order = [("raw", raw), ("hp", hp)] if i % 2 == 0 else [("hp", hp), ("raw", raw)]
         for name, run in order:
-            times[name].append(run(args.samples, storage))
+            seconds, n_actors = run(args.samples, storage)
+            times[name].append(seconds)
+            used[name].append(n_actors)
         for name, run in order:
-            warm_one[name].append(run(1, storage))
+            warm_one[name].append(run(1, storage)[0])
     ray.shutdown()
     cost = startup(storage, max(1, args.rounds // 2 + 1))
     med = {k: statistics.median(v) for k, v in times.items()}
@@ -153,7 +156,7 @@ def main() -> None:
     print(f"\nwall time ratio hpcore/raw: {statistics.median(pairs):.3f} (median of per-round ratios, limit 1.05; "
           f"range {min(pairs):.3f}-{max(pairs):.3f}); {med['hp'] / med['raw']:.3f} (ratio of medians); "
           f"load average {os.getloadavg()[0]:.1f}")
-    print_modes(times)
+    print_same_actors(times, used)
     print("\n| one-trial search, start-up | median s |")
     print("|---|---|")
     print(f"| warm instance, raw Tuner | {one['raw']:.2f} |")
