@@ -145,7 +145,6 @@ def test_the_scheduler_stops_bad_trials_and_they_are_pruned(storage: str, schedu
     assert result.best_trial.number == 0
 
 
-
 def test_observers_hear_every_report_and_not_the_last_result(storage: str) -> None:
     heard: list[tuple[int, float, int]] = []
 
@@ -161,6 +160,7 @@ def test_observers_hear_every_report_and_not_the_last_result(storage: str) -> No
 
     hpcore.search(objective, {"x": hpcore.Float(0, 1)}, backend="ray", n_trials=3, storage_path=storage, observers=[Reports()])
     assert sorted(heard) == [(n, v, s) for n in range(3) for v, s in ((1.0, -1), (2.0, 0))]
+
 
 def test_options_reach_tune(storage: str) -> None:
     class Counting(tune.Callback):
