@@ -30,7 +30,7 @@ from hpcore import Backend, Capabilities, FrozenTrial, SearchResult, Study, Tria
 from hp_optuna import optuna_internals
 from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
 from hp_optuna.ledger import finished_trials, number_offset
-from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, open_stored, run_options
+from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, open_stored, run_options, study_directions
 from hp_optuna.replay import replay
 
 if TYPE_CHECKING:
@@ -71,8 +71,7 @@ class OptunaBackend(Backend):
         if "://" not in storage:
             return None
         optuna_study = open_stored(storage, study_name)
-        directions = [d.name.lower() for d in optuna_study.directions]
-        return SearchResult(finished_trials(optuna_study), directions, self.name, native=optuna_study)
+        return SearchResult(finished_trials(optuna_study), study_directions(optuna_study), self.name, native=optuna_study)
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:

@@ -96,12 +96,9 @@ class OptunaHandle(Trial):
         return value
 
     def _sample(self, name: str, param: Param) -> Any:
-        known = self.distributions.get(name)
-        if known is not None and known[0] is param:
-            built = known[1]
-        else:
-            built = distribution(param)
-            self.distributions[name] = (param, built)
+        """A parameter without a built distribution (`suggest` samples the others): build it, keep it, sample it."""
+        built = distribution(param)
+        self.distributions[name] = (param, built)
         value = self._suggest(name, built)
         return int(value) if isinstance(param, Int) else value
 

@@ -184,8 +184,13 @@ def _without_password(url: str) -> str:
     return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
+def study_directions(optuna_study: optuna.Study) -> list[str]:
+    """The study's directions as hpcore writes them: "minimize", "maximize"."""
+    return [d.name.lower() for d in optuna_study.directions]
+
+
 def _check_directions(optuna_study: optuna.Study, directions: list[str], what: str) -> None:
-    stored = [d.name.lower() for d in optuna_study.directions]
+    stored = study_directions(optuna_study)
     if stored != directions:
         raise StudyMismatch(
             f"{what} has directions {stored}, but this search asks for {directions}: "
