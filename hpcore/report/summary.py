@@ -93,9 +93,9 @@ def importance(result: SearchResult) -> dict[str, float]:
     """Each parameter's share of the first objective's variance (η², scaled to sum 1); {} without an estimate."""
     trials = complete(result)
     values = [t.values[0] for t in trials]
-    if len(trials) < MIN_TRIALS or _variance(values) == 0.0:
+    total = _variance(values) if len(trials) >= MIN_TRIALS else 0.0
+    if total == 0.0:
         return {}
-    total = _variance(values)
     raw = {}
     for name in parameter_names(result):
         pairs = [(t.params[name], t.values[0]) for t in trials if name in t.params]
@@ -165,13 +165,14 @@ def _compare_one(name: str, result: SearchResult, at: Sequence[int], target: flo
         hits = [i + 1 for i, best in enumerate(curve) if best is not None and (best <= target if minimize else best >= target)]
         reached = hits[0] if hits else None
     states = [t.state for t in result.trials]
+    chosen = pareto_front(result)  # the search's best trial, as show prints it (a selection plugin may have chosen it)
     return Comparison(
         name=name,
         backend=result.backend,
         trials=len(curve),
         failed=states.count(TrialState.FAILED),
         pruned=states.count(TrialState.PRUNED),
-        best=curve[-1] if curve else None,
+        best=chosen[0].values[0] if chosen else None,
         best_by={n: curve[min(n, len(curve)) - 1] if curve else None for n in at},
         to_target=reached,
         time=sum(t.duration for t in result.trials),
