@@ -19,27 +19,32 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 HTML_MARK = '<meta name="generator" content="hpcore report">'
 
 
-def is_png(data: bytes) -> bool:
-    return data.startswith(PNG_SIGNATURE)
+def _head(path: Path, size: int) -> bytes:
+    with path.open("rb") as file:
+        return file.read(size)
 
 
-def is_report(data: bytes) -> bool:
-    return HTML_MARK.encode() in data[:4096]
+def is_png(path: Path) -> bool:
+    return _head(path, len(PNG_SIGNATURE)) == PNG_SIGNATURE
 
 
-def is_result(data: bytes) -> bool:
+def is_report(path: Path) -> bool:
+    return HTML_MARK.encode() in _head(path, 4096)  # a page that embeds plotly.js is megabytes: read its head only
+
+
+def is_result(path: Path) -> bool:
     try:
-        return isinstance(loaded := json.loads(data), dict) and "hpcore_result" in loaded
+        return isinstance(loaded := json.loads(path.read_bytes()), dict) and "hpcore_result" in loaded
     except ValueError:
         return False
 
 
-def writable(path: str | Path, ours: Callable[[bytes], bool], what: str) -> Path:
-    """`path`, once it is known to be free or to hold a `what` that hpcore wrote."""
+def writable(path: str | Path, ours: Callable[[Path], bool], what: str) -> Path:
+    """`path`, once it is known to be free or to hold a `what` that hpcore wrote (`ours` reads as much of it as it needs)."""
     path = Path(path)
     if path.is_dir():
         raise NotOurs(f"{path} is a directory: give the path of a {what} file to write.")
-    if path.exists() and path.stat().st_size and not ours(path.read_bytes()):
+    if path.exists() and path.stat().st_size and not ours(path):
         raise NotOurs(f"{path} exists and is not a {what} written by hpcore: give another path, or remove it first.")
     return path
 
