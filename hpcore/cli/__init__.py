@@ -14,8 +14,10 @@ import sys
 
 from rich.console import Console
 
-from hpcore.cli.output import print_result, write_pictures
+from hpcore.cli.load import load_search
+from hpcore.cli.output import print_backends, print_comparison, print_result, write_pictures
 from hpcore.errors import HpcoreError, InvalidArgument
+from hpcore.report import check_outputs, compare, write_comparison_html, write_comparison_png
 
 EXAMPLES = {
     "backends": "example:\n  hpcore backends\n  hpcore backends --json | jq '.backends[].name'",
@@ -92,16 +94,11 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _backends(args: argparse.Namespace, console: Console) -> int:
-    from hpcore.cli.output import print_backends
-
     print_backends(console, as_json=args.json)
     return 0
 
 
 def _show(args: argparse.Namespace, console: Console) -> int:
-    from hpcore.cli.load import load_search
-    from hpcore.report import check_outputs
-
     if args.limit < 0:
         raise InvalidArgument(f"--limit must be 0 or more (how many of the last trials to show), got {args.limit}.")
     check_outputs(args.plot, args.html)
@@ -112,10 +109,6 @@ def _show(args: argparse.Namespace, console: Console) -> int:
 
 
 def _compare(args: argparse.Namespace, console: Console) -> int:
-    from hpcore.cli.load import load_search
-    from hpcore.cli.output import print_comparison
-    from hpcore.report import check_outputs, compare, write_comparison_html, write_comparison_png
-
     if args.at is not None and min(args.at) < 1:
         raise InvalidArgument(f"--at counts trials, so it must be 1 or more, got {min(args.at)}.")
     check_outputs(args.plot, args.html)

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hpcore.errors import NoCompletedTrials
-from hpcore.report import summary
+from hpcore.report import summary, write_html, write_png
 from hpcore.result import SearchResult
 
 
@@ -79,8 +79,6 @@ def print_comparison(rows: Sequence[summary.Comparison], target: float | None, c
 
 def write_pictures(result: SearchResult, plot: Any, html: Any, console: Console) -> None:
     """Draw `result` into the PNG `plot` and the HTML page `html`, where given, and say so."""
-    from hpcore.report import write_html, write_png
-
     if plot:
         write_png(result, plot)
         console.print(f"plot written to {plot}")

@@ -20,6 +20,7 @@ from rich.console import Console
 
 from hpcore.cli.output import print_result, write_pictures
 from hpcore.errors import InvalidArgument, TargetNotFound
+from hpcore.report import check_outputs
 from hpcore.report.files import is_result, writable
 from hpcore.result import SearchResult
 
@@ -43,7 +44,6 @@ def parse_options(items: list[str]) -> dict[str, Any]:
 def run(args: argparse.Namespace, console: Console) -> int:
     from hpcore.driver import search
     from hpcore.progress import RichProgress
-    from hpcore.report import check_outputs
 
     options = parse_options(args.option)
     if args.save:
@@ -55,12 +55,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
     module = _load_module(where)
     objective = _attr(module, where, name, f"give the name of the objective function it defines, as {where}:objective.")
     space = _attr(module, where, args.space, "give --space the name of the space it defines.") if args.space else getattr(module, "space", None)
-    direction = args.direction if len(args.direction) > 1 else args.direction[0]
     status = 0
     try:
         with RichProgress() as progress:
             result = search(
-                objective, space, direction=direction, n_trials=args.n_trials, backend=args.backend, seed=args.seed,
+                objective, space, direction=args.direction, n_trials=args.n_trials, backend=args.backend, seed=args.seed,
                 timeout=args.timeout, max_trials=args.max_trials, journal=args.journal, observers=[progress], **options,
             )
     except KeyboardInterrupt as interrupt:
