@@ -58,15 +58,6 @@ def eval_loss(metrics: dict[str, float]) -> float:
     return metrics["eval_loss"]
 
 
-def make_trainer(output_dir: str, **training_args):
-    """The example's trainer, without the printer callback (the same on every side; keeps output short)."""
-    from transformers import PrinterCallback
-
-    trainer = text_classifier.make_trainer(output_dir, **training_args)
-    trainer.remove_callback(PrinterCallback)
-    return trainer
-
-
 def dropin_space(trial):
     return {
         "learning_rate": trial.suggest_float("learning_rate", 1e-3, 3e-2, log=True),
@@ -86,14 +77,13 @@ def dropin_child(side: str, output_dir: str, space: str) -> None:
     """One side of `dropin` in this process; prints wall seconds of the search, peak RSS and every objective."""
     from hpcore.integrations.transformers import hyperparameter_search
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     seen: list[float] = []
 
     def objective(metrics: dict[str, float]) -> float:
         seen.append(eval_loss(metrics))
         return seen[-1]
 
-    trainer = make_trainer(output_dir, num_train_epochs=1)
+    trainer = text_classifier.make_trainer(output_dir, num_train_epochs=1)
     search = {"hp_space": SPACES[space], "compute_objective": objective, "n_trials": DROPIN_TRIALS,
               "direction": "minimize", "backend": "optuna", "sampler": optuna.samplers.TPESampler(seed=0)}
     started = time.perf_counter()
@@ -153,8 +143,8 @@ def pruning_search(backend: str, pruned: bool, seed: int, tmp: Path) -> hpcore.S
     from hpcore.integrations.transformers import hyperparameter_search
 
     name = f"{backend}-{'pruned' if pruned else 'full'}-{seed}"
-    trainer = make_trainer(str(tmp / name), per_device_train_batch_size=32, num_train_epochs=4,
-                           eval_strategy="steps", eval_steps=25)
+    trainer = text_classifier.make_trainer(tmp / name, per_device_train_batch_size=32, num_train_epochs=4,
+                                           eval_strategy="steps", eval_steps=25)
     space = {"learning_rate": hpcore.Float(1e-4, 3e-2, log=True), "hidden_dropout_prob": hpcore.Float(0.0, 0.2)}
     if backend == "optuna":
         pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=100) if pruned else optuna.pruners.NopPruner()
@@ -162,7 +152,7 @@ def pruning_search(backend: str, pruned: bool, seed: int, tmp: Path) -> hpcore.S
     else:
         from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
 
-        # rungs at 4 and 16 evaluations: a trial reports 12, so only the first rung stops trials (a rung at
+        # rungs at 4, 16 and 64 evaluations: a trial reports 12, so only the first rung stops trials (a rung at
         # the last evaluation would mark finished trials PRUNED); max_t above 12, so Tune never stops one for it
         scheduler = ASHAScheduler(max_t=100, grace_period=4, reduction_factor=4) if pruned else FIFOScheduler()
         options = {"seed": seed, "scheduler": scheduler, "max_concurrent_trials": 1, "storage_path": str(tmp / "ray" / name)}
@@ -214,7 +204,7 @@ def ray_vs_optuna(reps: int, tmp: Path) -> None:
     walls: dict[str, list[float]] = {"optuna": [], "ray": []}
     for rep in range(reps):
         for backend in ["optuna", "ray"] if rep % 2 == 0 else ["ray", "optuna"]:
-            trainer = make_trainer(str(tmp / f"guide-{backend}-{rep}"))
+            trainer = text_classifier.make_trainer(tmp / f"guide-{backend}-{rep}")
             extra = {"storage_path": str(tmp / "ray" / f"guide-{rep}")} if backend == "ray" else {}
             started = time.perf_counter()
             best = hyperparameter_search(trainer, hp_space=guide_space(backend), compute_objective=eval_loss,
@@ -230,6 +220,7 @@ def ray_vs_optuna(reps: int, tmp: Path) -> None:
 
 
 def main() -> None:
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         dropin_child(*sys.argv[2:])
         return
@@ -241,7 +232,6 @@ def main() -> None:
     parser.add_argument("--sampled-seed", action="store_true", help="dropin: the space samples the trainer's seed too")
     parser.add_argument("--pruners", nargs="+", choices=["optuna", "ray"], default=["optuna", "ray"])
     args = parser.parse_args()
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     print(f"machine: {os.cpu_count()} CPUs; load average {load()}; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="bench-transformers-") as tmp_dir:
         tmp = Path(tmp_dir)

@@ -14,16 +14,15 @@ import os
 import sys
 
 import optuna
-from transformers.trainer_callback import PrinterCallback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from text_classifier import make_trainer  # noqa: E402
+from text_classifier import make_trainer
 
-from hpcore.cli import print_result  # noqa: E402
-from hpcore.integrations.transformers import hyperparameter_search  # noqa: E402
-from hpcore.progress import RichProgress  # noqa: E402
-from hpcore.report import write_png  # noqa: E402
+from hpcore.cli import print_result
+from hpcore.integrations.transformers import hyperparameter_search
+from hpcore.progress import RichProgress
+from hpcore.report import write_png
 
 RUNS = "runs"
 
@@ -40,7 +39,6 @@ if __name__ == "__main__":
     os.makedirs(RUNS, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     trainer = make_trainer(os.path.join(RUNS, "text-classifier"), eval_strategy="steps", eval_steps=50, num_train_epochs=3)
-    trainer.remove_callback(PrinterCallback)  # the progress bar says enough
     with RichProgress("tuning a text classifier") as progress:
         best = hyperparameter_search(
             trainer,

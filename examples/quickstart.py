@@ -1,6 +1,6 @@
-"""The README's demo: a real search with the built-in `random` backend, with progress, trials and best run.
+"""The quickstart: a real search with the built-in `random` backend, with progress, trials and best run.
 
-Run it with `make demo`, or `python examples/quickstart.py`.
+Run it with `python examples/quickstart.py`.
 """
 
 import math

@@ -200,20 +200,23 @@ def make_trainer(output_dir, **training_args):
 
     Any keyword is a TrainingArguments field and overrides the tiny defaults here
     (CPU, seed 0, learning rate 1e-3, 2 epochs of batch 16, evaluation each epoch, no checkpoints,
-    no logging, no reporting). Sets torch to one thread for the process: a model this small gains
+    no logging, no reporting, no metrics printed). Sets torch to one thread for the process: a model this small gains
     nothing from more, and on busy shared cores two threads train it tens of times slower.
     """
-    from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+    from transformers import DataCollatorWithPadding, PrinterCallback, Trainer, TrainingArguments
 
     torch.set_num_threads(1)
     settings = {**TINY_TRAINING, "learning_rate": 1e-3, "per_device_eval_batch_size": 64, **training_args}
-    tokenizer = make_tokenizer()
-    return Trainer(
+    pairs = train_sentences()
+    tokenizer = make_tokenizer([text for text, _ in pairs])
+    trainer = Trainer(
         model_init=model_init,
         args=TrainingArguments(str(output_dir), **settings),
-        train_dataset=SentimentDataset(train_sentences(), tokenizer),
+        train_dataset=SentimentDataset(pairs, tokenizer),
         eval_dataset=SentimentDataset(eval_sentences(), tokenizer),
         processing_class=tokenizer,
         compute_metrics=compute_metrics,
         data_collator=DataCollatorWithPadding(tokenizer),
     )
+    trainer.remove_callback(PrinterCallback)  # it prints every evaluation's metrics
+    return trainer
