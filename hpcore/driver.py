@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import math
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from hpcore.backend import Backend
+from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed
 from hpcore.errors import DefineByRunUnsupported, InvalidArgument, NoCompletedTrials
 from hpcore.journal import Journal
 from hpcore.objective import ComputeObjective, parse_directions
@@ -30,7 +30,6 @@ from hpcore.settings import Settings
 from hpcore.space import space_form, validate_space
 from hpcore.study import Study
 
-MAX_SEED = 2**32 - 1  # the largest seed every engine takes (numpy's)
 PRUNING_OPTIONS = frozenset({"pruner", "scheduler", "early_terminate"})
 
 
@@ -63,15 +62,12 @@ def search(
     """
     _check_objective(objective)
     directions = parse_directions(direction)
-    _check_count("n_trials", n_trials)
-    if max_trials is not None:
-        _check_count("max_trials", max_trials)
+    check_count("n_trials", n_trials)
+    check_count("max_trials", max_trials, optional=True)
     n_jobs = _check_n_jobs(n_jobs)
-    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0 and not math.isnan(timeout)):
-        raise InvalidArgument(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED):
-        raise InvalidArgument(f"seed must be an int from 0 to 2**32 - 1, or None, got {seed!r}.")
-    catch = _check_catch(catch)
+    check_seconds("timeout", timeout)
+    check_seed(seed)
+    catch = check_exception_classes("catch", catch)
     if compute_objective is not None and not callable(compute_objective):
         raise InvalidArgument(f"compute_objective must be a function of the metrics dict, got {compute_objective!r}.")
 
@@ -181,21 +177,8 @@ def _choose_backend(backend: str | Backend | None, registry: Registry) -> Backen
     raise InvalidArgument(f"backend must be a backend name or None, got {backend!r}.")
 
 
-def _check_count(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidArgument(f"{name} must be an int of at least 1, got {value!r}.")
-
-
 def _check_n_jobs(n_jobs: Any) -> int:
     if n_jobs == -1:
         return os.cpu_count() or 1
-    _check_count("n_jobs", n_jobs)
+    check_count("n_jobs", n_jobs)
     return int(n_jobs)
-
-
-def _check_catch(catch: Any) -> tuple[type[BaseException], ...]:
-    items = catch if isinstance(catch, tuple) else (catch,)
-    for item in items:
-        if not (isinstance(item, type) and issubclass(item, BaseException)):
-            raise InvalidArgument(f"catch must be an exception class or a tuple of them, got {catch!r}.")
-    return items
