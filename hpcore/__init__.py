@@ -36,8 +36,9 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "default_compute_objective": "hpcore.objective",
     "Backend": "hpcore.backend",
     "Capabilities": "hpcore.backend",
+    "NativeForm": "hpcore.backend",
     "is_neutral": "hpcore.space",
-    "space_form": "hpcore.space",
+    "space_form": "hpcore.forms",
     "called_with_none": "hpcore.space",
     "all_finite": "hpcore.objective",
     "ComputeObjective": "hpcore.objective",
@@ -57,6 +58,7 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "BackendNotFound": "hpcore.errors",
     "BackendNotInstalled": "hpcore.errors",
     "DuplicateBackend": "hpcore.errors",
+    "PluginRefused": "hpcore.errors",
     "NoCompletedTrials": "hpcore.errors",
     "MultipleObjectives": "hpcore.errors",
     "JournalMismatch": "hpcore.errors",
@@ -84,7 +86,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from hpcore.backend import Backend, Capabilities
+    from hpcore.backend import Backend, Capabilities, NativeForm
     from hpcore.budget import Budget
     from hpcore.driver import search
     from hpcore.errors import (
@@ -103,6 +105,7 @@ if TYPE_CHECKING:
         MultipleObjectives,
         NoCompletedTrials,
         NotAJournal,
+        PluginRefused,
         ObjectiveValueError,
         TrialPruned,
         UnknownParameter,
@@ -118,6 +121,7 @@ if TYPE_CHECKING:
     from hpcore.result import SearchResult
     from hpcore.runner import TrialRunner
     from hpcore.settings import Settings
-    from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
+    from hpcore.forms import space_form
+    from hpcore.space import Categorical, Float, Int, Param, is_neutral
     from hpcore.study import Study
     from hpcore.trial import EXHAUSTED, Exhausted, Trial

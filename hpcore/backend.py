@@ -7,9 +7,10 @@ instance from your plugin's `hpcore_register_backends`. Per-search state belongs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hpcore.result import SearchResult
@@ -38,14 +39,51 @@ class Capabilities:
         return on + [f"native:{form}" for form in self.native_spaces]
 
 
+@dataclass(frozen=True)
+class NativeForm:
+    """A space form a backend reads besides neutral spaces, named in its `capabilities.native_spaces`.
+
+    `recognise(space)` says whether a space is in this form without importing the engine (it
+    is asked of every installed backend to tell a user where a space belongs); `description`
+    is what users call the form, as error messages name it.
+    """
+
+    name: str
+    description: str
+    recognise: Callable[[Any], bool]
+
+
+FUNCTION_FORM = NativeForm("function", "a function of the trial", callable)
+"""The "function" form of a backend that declares no description of its own."""
+
+
 class Backend:
-    """Base class of backends. `engine` names the distribution of the engine it drives, if any."""
+    """Base class of backends. `engine` names the distribution of the engine it drives, if any.
+
+    - `native_forms` recognise and describe the forms named in `capabilities.native_spaces`;
+    - `pruning_options` are the options that set its pruner or scheduler, so a search asking
+      another backend for one is told which backends prune;
+    - `default_priority` ranks it for `backend=None` (the highest installed wins; None: never
+      the default).
+    """
 
     name: str = ""
     capabilities: Capabilities = Capabilities()
     options: frozenset[str] = frozenset()  # the keyword options it takes; the core refuses others
+    pruning_options: frozenset[str] = frozenset()
+    native_forms: tuple[NativeForm, ...] = ()
+    default_priority: int | None = None
     engine: str | None = None
     extra: str | None = None  # the hpcore extra that installs this backend, e.g. "optuna"
+
+    def native_form(self, space: Any) -> NativeForm | None:
+        """The form of `capabilities.native_spaces` that `space` is in, or None."""
+        declared = {form.name: form for form in self.native_forms}
+        for name in self.capabilities.native_spaces:
+            form = declared.get(name, FUNCTION_FORM if name == "function" else None)
+            if form is not None and form.recognise(space):
+                return form
+        return None
 
     def engine_version(self) -> str | None:
         """The engine's installed version from package metadata (no import); None when absent.

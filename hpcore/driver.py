@@ -1,24 +1,25 @@
-"""`hpcore.search()`: check the arguments, build the search's study and relay, and drive its hooks.
+"""`hpcore.search()`: the phases of one search, in order.
 
 The module is not named `search`, so that `hpcore.search` is always the function.
 
-Order (docs/architecture.md): check every argument and the backend's capabilities and
-options → `hpcore_prepare` → open the journal → `hpcore_load_trials`, merged with the
-journal → `hpcore_optimize` → `hpcore_select_best`, once → the result. Nothing is written
-to a journal before every check has passed.
+Phases (docs/architecture.md): check every argument → choose the backend and check it can run
+them (`hpcore.choose`) → build the relay and the study → `hpcore_prepare` → open the journal →
+`hpcore_load_trials`, merged with the journal → `hpcore_optimize` → `hpcore_select_best`,
+once → the result. Nothing is written to a journal before every check has passed.
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from hpcore.admission import refusal
 from hpcore.backend import Backend
 from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed
-from hpcore.errors import DefineByRunUnsupported, InvalidArgument, NoCompletedTrials
+from hpcore.choose import choose_backend, fit
+from hpcore.errors import InvalidArgument, NoCompletedTrials, PluginRefused
 from hpcore.journal import Journal
 from hpcore.objective import ComputeObjective, parse_directions
 from hpcore.observers import Observers
@@ -27,10 +28,7 @@ from hpcore.relay import build_relay
 from hpcore.result import SearchResult
 from hpcore.runner import TrialRunner
 from hpcore.settings import Settings
-from hpcore.space import space_form, validate_space
 from hpcore.study import Study
-
-PRUNING_OPTIONS = frozenset({"pruner", "scheduler", "early_terminate"})
 
 
 def search(
@@ -60,74 +58,86 @@ def search(
     On Ctrl-C the finished trials are kept: the KeyboardInterrupt raised carries them
     as `hpcore_result`, a SearchResult.
     """
+    asked = _checked(
+        objective, space, direction, n_trials, seed, timeout, n_jobs, catch, compute_objective, max_trials,
+        backend_options,
+    )
+    observers = _admitted(observers)
+    registry = get_registry()
+    chosen = choose_backend(backend, registry)
+    settings = fit(chosen, asked, registry, inspect.signature(search).parameters)
+    study, events = _open(settings, chosen, registry, observers)
+    _drive(study, events, journal)
+    return _select(study, events)
+
+
+def _checked(
+    objective: Any, space: Any, direction: Any, n_trials: Any, seed: Any, timeout: Any, n_jobs: Any, catch: Any,
+    compute_objective: Any, max_trials: Any, options: dict[str, Any],
+) -> Settings:
+    """The search's arguments checked, as settings for a backend not chosen yet."""
     _check_objective(objective)
     directions = parse_directions(direction)
     check_count("n_trials", n_trials)
     check_count("max_trials", max_trials, optional=True)
-    n_jobs = _check_n_jobs(n_jobs)
     check_seconds("timeout", timeout)
     check_seed(seed)
-    catch = check_exception_classes("catch", catch)
     if compute_objective is not None and not callable(compute_objective):
         raise InvalidArgument(f"compute_objective must be a function of the metrics dict, got {compute_objective!r}.")
-
-    registry = get_registry()
-    chosen = _choose_backend(backend, registry)
-    _check_options(chosen, backend_options, registry)
-    caps = chosen.capabilities
-    if len(directions) > 1 and not caps.multi_objective:
-        raise InvalidArgument(
-            f"backend {chosen.name!r} cannot search {len(directions)} objectives: use one direction, "
-            f"or a backend with multi-objective support ({_able(registry, 'multi_objective')})."
-        )
-    if n_jobs > 1 and not caps.parallel:
-        raise InvalidArgument(f"backend {chosen.name!r} runs one trial at a time: use n_jobs=1.")
-    if space is None:
-        if not caps.define_by_run:
-            raise DefineByRunUnsupported(
-                f"backend {chosen.name!r} must know the whole space up front: pass space=, "
-                f"or use a backend that samples define-by-run ({_able(registry, 'define_by_run')})."
-            )
-    elif space_form(space) not in caps.native_spaces:
-        space = validate_space(space, chosen.name, caps.native_spaces)
-
-    settings = Settings(
-        objective=objective,
-        space=space,
-        directions=tuple(directions),
-        backend=chosen.name,
-        n_trials=n_trials,
-        max_trials=max_trials,
-        timeout=timeout,
-        n_jobs=n_jobs,
-        seed=seed,
-        catch=catch,
-        compute_objective=compute_objective,
-        options=backend_options,
+    return Settings(
+        objective=objective, space=space, directions=tuple(directions), backend="", n_trials=n_trials,
+        max_trials=max_trials, timeout=timeout, n_jobs=_check_n_jobs(n_jobs), seed=seed,
+        catch=check_exception_classes("catch", catch), compute_objective=compute_objective, options=options,
     )
+
+
+def _admitted(observers: Iterable[object]) -> list[object]:
+    """The search's observers, each refused with PluginRefused if it implements a hook an observer may not."""
+    observers = list(observers)
+    for observer in observers:
+        why = refusal(observer, "observer", repr(type(observer).__name__))
+        if why is not None:
+            raise PluginRefused(why)
+    return observers
+
+
+def _open(settings: Settings, chosen: Backend, registry: Registry, observers: list[object]) -> tuple[Study, Observers]:
+    """The search's study, its relay holding the chosen backend, and the broadcasts to its observers."""
     manager = build_relay(chosen, observers=[*registry.plugin_modules(), *observers])
-    hook = manager.hook
-    study = Study(settings, hook)
-    events = Observers(manager, chosen)
+    return Study(settings, manager.hook), Observers(manager, chosen)
+
+
+def _drive(study: Study, events: Observers, journal: str | os.PathLike[str] | None) -> None:
+    """Prepare the engine, load what the journal and the engine hold, run the trials; on Ctrl-C keep what finished."""
+    hook = study.hook
     try:
         hook.hpcore_prepare(study=study)
         if journal is not None:
-            study.ledger.use_journal(Journal(journal, directions, space))
+            study.ledger.use_journal(Journal(journal, study.settings.directions, study.settings.space))
         study.ledger.load(hook.hpcore_load_trials(study=study) or ())
         hook.hpcore_optimize(study=study, runner=TrialRunner(study, events))
     except KeyboardInterrupt as interrupt:
-        interrupt.hpcore_result = SearchResult(study.ledger.trials, directions, chosen.name, native=study.native)  # type: ignore[attr-defined]
+        interrupt.hpcore_result = _result(study, best=None)  # type: ignore[attr-defined]
         raise
     finally:
         study.ledger.close()
+
+
+def _select(study: Study, events: Observers) -> SearchResult:
+    """The best trial(s), chosen once, in the result the observers hear."""
     trials = study.ledger.trials
     try:
-        best = hook.hpcore_select_best(study=study, trials=trials)
+        best = study.hook.hpcore_select_best(study=study, trials=trials)
     except NoCompletedTrials:
         best = []
-    result = SearchResult(trials, directions, chosen.name, best=best, native=study.native)
+    result = _result(study, best)
     events.search_finished(study, result)
     return result
+
+
+def _result(study: Study, best: list[Any] | None) -> SearchResult:
+    settings = study.settings
+    return SearchResult(study.ledger.trials, list(settings.directions), settings.backend, best=best, native=study.native)
 
 
 def _check_objective(objective: Any) -> None:
@@ -144,37 +154,6 @@ def _check_objective(objective: Any) -> None:
             f"objective {getattr(objective, '__name__', objective)!r} must take the trial as its one "
             f"argument, as in `def objective(trial): ...`; its signature is {signature}."
         ) from None
-
-
-def _check_options(backend: Backend, options: dict[str, Any], registry: Registry) -> None:
-    """Refuse an option the backend does not declare, naming what it takes."""
-    unknown = sorted(set(options) - backend.options)
-    if not unknown:
-        return
-    name = unknown[0]
-    if name in PRUNING_OPTIONS and not backend.capabilities.pruning:
-        raise InvalidArgument(
-            f"backend {backend.name!r} cannot prune trials, so it takes no {name}=: drop it, "
-            f"or use a backend that prunes ({_able(registry, 'pruning')})."
-        )
-    close = difflib.get_close_matches(name, [*backend.options, *inspect.signature(search).parameters], n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    takes = ", ".join(sorted(backend.options)) or "none"
-    raise InvalidArgument(f"backend {backend.name!r} has no option {name!r}; the options it takes: {takes}.{hint}")
-
-
-def _able(registry: Registry, capability: str) -> str:
-    return ", ".join(name for name, b in sorted(registry.backends.items()) if getattr(b.capabilities, capability))
-
-
-def _choose_backend(backend: str | Backend | None, registry: Registry) -> Backend:
-    if backend is None:
-        return registry.default()
-    if isinstance(backend, Backend):
-        return backend
-    if isinstance(backend, str):
-        return registry.get(backend)
-    raise InvalidArgument(f"backend must be a backend name or None, got {backend!r}.")
 
 
 def _check_n_jobs(n_jobs: Any) -> int:

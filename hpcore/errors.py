@@ -50,6 +50,10 @@ class DuplicateBackend(HpcoreError, ValueError):
     """A plugin registered a backend name that another backend already holds."""
 
 
+class PluginRefused(HpcoreError, TypeError):
+    """A plugin, observer or backend implementing a hook its kind may not implement (docs/hooks.md)."""
+
+
 class NoCompletedTrials(HpcoreError, ValueError):
     """A best run was asked for, but no trial completed."""
 

@@ -140,4 +140,15 @@ def hpcore_load_trials(study: Study) -> Sequence[FrozenTrial] | None:
     """
 
 
-__all__ = [name for name in dir() if name.startswith("hpcore_")] + ["hookimpl", "hookspec", "PROJECT"]
+# -- roles ------------------------------------------------------------------------------
+BACKEND_HOOKS = (
+    "hpcore_prepare", "hpcore_ask", "hpcore_should_prune", "hpcore_tell", "hpcore_optimize", "hpcore_load_trials",
+)
+"""Answered by the chosen backend only (or the core): a plugin module or observer implementing one is refused."""
+
+OBSERVER_HOOKS = ("hpcore_trial_started", "hpcore_trial_reported", "hpcore_trial_finished", "hpcore_search_finished")
+"""Broadcast to every implementation, one call each: a wrapper around them is refused."""
+
+__all__ = [name for name in dir() if name.startswith("hpcore_")] + [
+    "hookimpl", "hookspec", "PROJECT", "BACKEND_HOOKS", "OBSERVER_HOOKS",
+]

@@ -44,7 +44,7 @@ from hpcore.errors import (
 )
 from hpcore.objective import Direction
 from hpcore.records import FrozenTrial, TrialState, by_number
-from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
+from hpcore.space import Categorical, Float, Int, Param, is_neutral
 
 log = logging.getLogger("hpcore")
 
@@ -129,6 +129,8 @@ def _describe_space(space: Any, choices: Choices) -> Any:
     if space is None:
         return None
     if not is_neutral(space):
+        from hpcore.forms import space_form  # asks the installed backends: only for a native space
+
         return space_form(space)
     return {name: _describe(param, choices.get(name, {})) for name, param in space.items()}
 

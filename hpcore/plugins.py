@@ -4,8 +4,9 @@
   backend is first needed, never at ``import hpcore``.
 - ``HPCORE_LOAD_PLUGINS`` (comma list of entry-point or distribution names; empty for
   none) limits autoloading; the built-in backends are always there.
-- A plugin that fails to load, or registers a name already taken, is kept in
-  ``load_errors`` with its error; every other backend keeps working.
+- A plugin that fails to load, registers a name already taken, or implements a hook its
+  kind may not (`hpcore.admission`), is kept in ``load_errors`` with its error; every other
+  backend keeps working.
 - Loading a plugin must not import its engine: versions come from package metadata.
 """
 
@@ -22,14 +23,14 @@ from typing import Any
 import pluggy
 
 from hpcore import hookspecs
+from hpcore.admission import refusal
 from hpcore.backend import Backend
-from hpcore.errors import BackendNotFound, BackendNotInstalled, DuplicateBackend
+from hpcore.errors import BackendNotFound, BackendNotInstalled, DuplicateBackend, PluginRefused
 
 log = logging.getLogger("hpcore")
 
 ENTRY_POINT_GROUP = "hpcore"
 LOAD_PLUGINS_ENV = "HPCORE_LOAD_PLUGINS"
-DEFAULT_ORDER = ("optuna", "ray", "wandb")  # transformers' order; random is the fallback
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ class Registry:
         self.load_errors: list[PluginError] = []
 
     def register(self, backend: Backend, distribution: str = "hpcore") -> None:
-        """Add a backend; raise DuplicateBackend when its name is taken."""
+        """Add a backend; raise DuplicateBackend when its name is taken, PluginRefused for a hook it may not implement."""
         if not isinstance(getattr(backend, "name", None), str) or not backend.name:
             raise ValueError(f"{backend!r} has no name: set a non-empty `name` on the backend.")
+        check_backend(backend)
         if backend.name in self.backends:
             held_by = self.distributions[backend.name]
             raise DuplicateBackend(
@@ -87,6 +89,9 @@ class Registry:
             dist = entry_point.dist.name if entry_point.dist else None
             try:
                 module = entry_point.load()
+                why = refusal(module, "plugin module", repr(entry_point.name))
+                if why is not None:
+                    raise PluginRefused(why)
                 self.manager.register(module, name=entry_point.name)
                 self._check_pending(entry_point.name)
             except Exception as exc:  # a broken plugin must not break the others
@@ -136,12 +141,13 @@ class Registry:
         return backend
 
     def default(self) -> Backend:
-        """The first installed of optuna, ray, wandb; else the built-in random."""
-        for name in DEFAULT_ORDER:
-            backend = self.backends.get(name)
-            if backend is not None and backend.engine_installed():
-                return backend
-        return self.backends["random"]
+        """The installed backend of the highest `default_priority` (ties by name); the built-in random has 0."""
+        ranked = [
+            (-backend.default_priority, name)
+            for name, backend in self.backends.items()
+            if backend.default_priority is not None and backend.engine_installed()
+        ]
+        return self.backends[min(ranked)[1]]
 
     def info(self) -> list[BackendInfo]:
         rows = []
@@ -159,6 +165,13 @@ class Registry:
                 )
             )
         return rows
+
+
+def check_backend(backend: Backend) -> None:
+    """Raise PluginRefused when `backend` implements a hook a backend may not (`hpcore.admission`)."""
+    why = refusal(backend, "backend", repr(backend.name))
+    if why is not None:
+        raise PluginRefused(why)
 
 
 def _hpcore_extras() -> list[str]:

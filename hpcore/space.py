@@ -4,8 +4,7 @@ Bounds and steps are Python numbers: a numpy scalar of the right kind (a real fo
 integer for `Int`) is taken as the Python float or int it holds; a bool is no number.
 
 A neutral space is a non-empty `dict[str, Param]`. Anything else handed to
-`search(space=...)` is a backend's native form; `space_form` names which one,
-without importing any engine, so errors can say where such a space belongs.
+`search(space=...)` is a backend's native form (`hpcore.forms`).
 """
 
 from __future__ import annotations
@@ -213,45 +212,6 @@ def is_neutral(space: Any) -> bool:
     )
 
 
-def space_form(space: Any) -> str:
-    """Name the form of a space: neutral, function, ray, wandb, empty or unknown.
-
-    The rule (documented in docs/spaces.md): a dict of hpcore params is neutral; a
-    callable is a function (an Optuna `hp_space(trial)`, or a function that returns
-    a native dict when called with None, as transformers passes them); a dict with a
-    "parameters" dict or a "method" string is a W&B sweep config; a dict holding a Ray
-    Tune domain or `grid_search` marker is a Ray Tune space.
-    """
-    if callable(space) and not isinstance(space, Mapping):
-        return "function"
-    if not isinstance(space, Mapping):
-        return "unknown"
-    if not space:
-        return "empty"
-    if is_neutral(space):
-        return "neutral"
-    if isinstance(space.get("parameters"), Mapping) or isinstance(space.get("method"), str):
-        return "wandb"
-    return "ray" if _holds_tune_domain(space) else "unknown"
-
-
-def _holds_tune_domain(space: Mapping[str, Any]) -> bool:
-    """A Ray Tune domain or grid_search marker anywhere in a (possibly nested) dict."""
-    for value in space.values():
-        if type(value).__module__.startswith("ray.tune"):
-            return True
-        if isinstance(value, Mapping) and (set(value) == {"grid_search"} or _holds_tune_domain(value)):
-            return True
-    return False
-
-
-_FORM_HINTS = {
-    "function": "a function (an Optuna hp_space(trial)): use backend='optuna', or a neutral space",
-    "ray": "a Ray Tune dict: use backend='ray', or a neutral space",
-    "wandb": "a W&B sweep config: use a neutral space, or a backend that reads sweep configs",
-}
-
-
 def called_with_none(space: Callable[[Any], Any], backend: str, expects: str) -> Any:
     """What a function space returns when called with None, as transformers passes `hp_space` to Ray
     and W&B; an error it raises is an InvalidSpace saying what `backend` expects."""
@@ -263,29 +223,3 @@ def called_with_none(space: Callable[[Any], Any], backend: str, expects: str) ->
             f"called with None. The {backend} backend calls it once with None (as transformers does) and expects "
             f"{expects}; an Optuna hp_space(trial) needs backend='optuna'."
         ) from exc
-
-
-_FORM_NAMES = {
-    "function": "a function of the trial (an Optuna hp_space(trial), or one returning the native dict when called with None)",
-    "ray": "a Ray Tune dict",
-    "wandb": "a W&B sweep config",
-}
-
-
-def validate_space(space: Any, backend: str, reads: tuple[str, ...] = ()) -> NeutralSpace:
-    """Return a neutral space, or raise InvalidSpace saying what the space is, what to do, and
-    which forms `backend` reads (`reads`: its native forms)."""
-    form = space_form(space)
-    if form == "neutral":
-        return NeutralSpace(space)
-    if form == "empty":
-        raise InvalidSpace("space is empty: give at least one parameter, or space=None to suggest in the objective.")
-    if form in _FORM_HINTS:
-        forms = "; ".join(["a neutral space (hpcore.Float, Int, Categorical)", *(_FORM_NAMES[f] for f in reads if f in _FORM_NAMES)])
-        raise InvalidSpace(f"backend {backend!r} cannot read this space; it is {_FORM_HINTS[form]}. {backend!r} reads: {forms}.")
-    if isinstance(space, Mapping):
-        bad = [name for name, p in space.items() if not isinstance(p, Param)]
-        raise InvalidSpace(
-            f"space parameter {bad[0]!r} is {space[bad[0]]!r}: use hpcore.Float, hpcore.Int or hpcore.Categorical."
-        )
-    raise InvalidSpace(f"space must be a dict of hpcore params or None, got {type(space).__name__}.")

@@ -121,3 +121,144 @@ def test_listing_backends_imports_no_engine():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "random" in out and "grid" in out
     assert "HEAVY []" in out
+
+
+@pytest.mark.parametrize(
+    "hook, signature",
+    [
+        ("hpcore_optimize", "study, runner"),
+        ("hpcore_ask", "study"),
+        ("hpcore_prepare", "study"),
+        ("hpcore_load_trials", "study"),
+        ("hpcore_tell", "study, trial"),
+        ("hpcore_should_prune", "study, trial, value, step"),
+    ],
+)
+def test_a_plugin_module_answering_a_backend_hook_is_refused_and_searches_run_as_asked(site, hook, signature):
+    site(
+        "hp-hijack",
+        "hp_hijack",
+        f"""
+        import hpcore
+
+        @hpcore.hookimpl
+        def {hook}({signature}):
+            return True
+        """,
+    )
+    site("hp-twin", "hp_twin", GOOD.format(name="twin"))
+    registry = get_registry()
+    [error] = registry.load_errors
+    assert error.plugin == "hp_hijack" and error.distribution == "hp-hijack"
+    assert "PluginRefused" in error.error and hook in error.error and "hpcore.Backend subclass" in error.error
+    assert "twin" in registry.backends
+    result = hpcore.search(lambda t: t.params["x"], {"x": hpcore.Float(0, 1)}, backend="random", n_trials=4)
+    assert len(result.trials) == 4
+
+
+def test_hpcore_backends_shows_a_refused_plugin_as_a_load_error(site, capsys):
+    from hpcore.cli import main
+
+    site("hp-hijack", "hp_hijack", "import hpcore\n@hpcore.hookimpl\ndef hpcore_optimize(study, runner):\n    return True\n")
+    main(["backends"])
+    out = capsys.readouterr().out
+    assert "hp_hijack" in out and "hpcore_optimize" in out
+
+
+@pytest.mark.parametrize("marker", ["wrapper=True", "hookwrapper=True"])
+def test_a_plugin_module_wrapping_an_observer_hook_is_refused(site, marker):
+    site(
+        "hp-wrap",
+        "hp_wrap",
+        f"""
+        import hpcore
+
+        @hpcore.hookimpl({marker})
+        def hpcore_trial_finished(study, trial):
+            yield
+        """,
+    )
+    [error] = get_registry().load_errors
+    assert error.plugin == "hp_wrap" and "hook wrapper" in error.error and "plain @hpcore.hookimpl" in error.error
+
+
+@pytest.mark.parametrize("marker", [{"wrapper": True}, {"hookwrapper": True}])
+def test_an_observer_wrapping_an_observer_hook_is_refused_before_any_trial(marker):
+    ran = []
+
+    class Wraps:
+        @hpcore.hookimpl(**marker)
+        def hpcore_trial_finished(self, study, trial):
+            yield
+
+    with pytest.raises(hpcore.PluginRefused, match="observer 'Wraps' declares hpcore_trial_finished as a hook wrapper"):
+        hpcore.search(lambda t: ran.append(t) or 0.0, {"x": hpcore.Float(0, 1)}, backend="random", n_trials=2, observers=[Wraps()])
+    assert ran == []
+
+
+def test_an_observer_answering_a_backend_hook_is_refused_before_any_trial():
+    ran = []
+
+    class Hijack:
+        @hpcore.hookimpl
+        def hpcore_optimize(self, study, runner):
+            return True
+
+    with pytest.raises(hpcore.PluginRefused, match="observer 'Hijack' implements hpcore_optimize, a backend hook"):
+        hpcore.search(lambda t: ran.append(t) or 0.0, {"x": hpcore.Float(0, 1)}, backend="random", n_trials=2, observers=[Hijack()])
+    assert ran == []
+
+
+def test_a_selection_wrapper_runs_around_the_selection_as_pluggy_runs_wrappers():
+    seen = []
+
+    class Around:
+        @hpcore.hookimpl(wrapper=True)
+        def hpcore_select_best(self, study, trials):
+            chosen = yield
+            seen.append([t.number for t in chosen])
+            return chosen
+
+    result = hpcore.search(lambda t: float(t.number), {"x": hpcore.Float(0, 1)}, backend="random", n_trials=3, observers=[Around()])
+    assert seen == [[0]] and result.best_trial.number == 0
+
+
+def test_a_backend_that_selects_is_refused_when_registered():
+    from hpcore.backends.random import RandomBackend
+
+    class Picky(RandomBackend):
+        name = "picky"
+
+        @hpcore.hookimpl
+        def hpcore_select_best(self, study, trials):
+            return list(trials[:1])
+
+    with pytest.raises(hpcore.PluginRefused, match="backend 'picky' implements hpcore_select_best"):
+        hpcore.register_backend(Picky())
+    with pytest.raises(hpcore.PluginRefused, match="backend 'picky' implements hpcore_select_best"):
+        hpcore.search(lambda t: 0.0, {"x": hpcore.Float(0, 1)}, backend=Picky(), n_trials=1)
+
+
+def test_the_default_backend_is_the_installed_one_of_highest_priority(site):
+    site(
+        "hp-eager",
+        "hp_eager",
+        """
+        import hpcore
+        from hpcore.backends.random import RandomBackend
+
+        class Eager(RandomBackend):
+            name = "eager"
+            default_priority = 1000
+
+        class Shy(RandomBackend):
+            name = "shy"
+            default_priority = None
+
+        @hpcore.hookimpl
+        def hpcore_register_backends(register):
+            register(Eager())
+            register(Shy())
+        """,
+    )
+    assert get_registry().default().name == "eager"

@@ -5,7 +5,7 @@ import pytest
 
 import hpcore
 from hpcore.errors import InvalidSpace
-from hpcore.space import space_form, validate_space
+from hpcore.forms import space_form, validate_space
 
 
 @pytest.mark.parametrize(

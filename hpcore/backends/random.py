@@ -29,6 +29,7 @@ class RandomBackend(Backend):
     capabilities = Capabilities(
         multi_objective=True, define_by_run=True, seedable=True, parallel=True, resumable=True
     )
+    default_priority = 0  # the default when no engine's backend is installed
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:

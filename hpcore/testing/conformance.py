@@ -51,7 +51,8 @@ from hpcore.relay import build_relay
 from hpcore.result import SearchResult
 from hpcore.selection import dominates, select_best
 from hpcore.settings import Settings
-from hpcore.space import Categorical, Float, Int, Param, validate_space
+from hpcore.forms import validate_space
+from hpcore.space import Categorical, Float, Int, Param
 from hpcore.study import Study
 from hpcore.testing import strategies as hs
 from hpcore.trial import Trial

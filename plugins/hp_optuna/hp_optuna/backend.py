@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore import Backend, Capabilities, FrozenTrial, SearchResult, Study, Trial, TrialRunner, TrialState, hookimpl
+from hpcore import (
+    Backend, Capabilities, FrozenTrial, NativeForm, SearchResult, Study, Trial, TrialRunner, TrialState, hookimpl,
+)
 
 from hp_optuna import optuna_internals
 from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
@@ -65,6 +67,9 @@ class OptunaBackend(Backend):
         resumable=True,
         native_spaces=("function",),
     )
+    native_forms = (NativeForm("function", "a function of the trial, an Optuna hp_space(trial)", callable),)
+    pruning_options = frozenset({"pruner"})
+    default_priority = 30  # transformers' first choice
 
     def load_stored(self, storage: str, study_name: str) -> SearchResult | None:
         """A study in an Optuna storage URL (``sqlite:///runs.db``, ``postgresql://...``); None for anything else."""

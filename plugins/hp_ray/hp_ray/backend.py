@@ -31,8 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hpcore import Backend, Capabilities, Direction, FrozenTrial, InvalidArgument, Study, TrialRunner, hookimpl, read_journal
+from hpcore import (
+    Backend, Capabilities, Direction, FrozenTrial, InvalidArgument, NativeForm, Study, TrialRunner, hookimpl, read_journal,
+)
 
+from hp_ray.space import is_tune_space
 from hp_ray.worker import METRIC
 
 log = logging.getLogger("hp_ray")
@@ -101,6 +104,12 @@ class RayBackend(Backend):
         out_of_process=True,
         native_spaces=("ray", "function"),
     )
+    native_forms = (
+        NativeForm("ray", "a Ray Tune dict", is_tune_space),
+        NativeForm("function", "a function returning a Ray Tune dict when called with None", callable),
+    )
+    pruning_options = frozenset({"scheduler"})
+    default_priority = 20  # after optuna, before wandb: transformers' order
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:

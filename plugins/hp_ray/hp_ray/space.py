@@ -35,6 +35,18 @@ def resolve(space: Any) -> tuple[dict[str, Any], dict[str, Param] | None]:
     return dict(space), None
 
 
+def is_tune_space(space: Any) -> bool:
+    """A dict holding a Ray Tune domain or `grid_search` marker anywhere (nested, as Tune allows); imports no Ray."""
+    if not isinstance(space, Mapping):
+        return False
+    for value in space.values():
+        if type(value).__module__.startswith("ray.tune"):
+            return True
+        if isinstance(value, Mapping) and (set(value) == {"grid_search"} or is_tune_space(value)):
+            return True
+    return False
+
+
 def to_domain(name: str, param: Param) -> Any:
     """The Tune domain that samples `param`."""
     from ray import tune

@@ -35,6 +35,7 @@ from hpcore import (
     Int,
     InvalidArgument,
     InvalidSpace,
+    NativeForm,
     Param,
     Study,
     Trial,
@@ -45,7 +46,7 @@ from hpcore import (
 )
 
 from hp_wandb import mode as modes
-from hp_wandb.config import Plan, make_plan, online_config
+from hp_wandb.config import Plan, is_sweep_config, make_plan, online_config
 from hp_wandb.methods import HyperbandStopper, Method, make_method
 from hp_wandb.runs import RunWriter, check_dir, check_settings, check_tags
 
@@ -293,6 +294,12 @@ class WandbBackend(Backend):
         resumable=True,
         native_spaces=("wandb", "function"),
     )
+    native_forms = (
+        NativeForm("wandb", "a W&B sweep config", is_sweep_config),
+        NativeForm("function", "a function returning a W&B sweep config when called with None", callable),
+    )
+    pruning_options = frozenset({"early_terminate"})
+    default_priority = 10  # after optuna and ray: transformers' order
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:

@@ -102,6 +102,13 @@ class Plan:
         return out
 
 
+def is_sweep_config(space: Any) -> bool:
+    """A dict with a "parameters" dict or a "method" string: a W&B sweep config, however misspelt its other keys."""
+    return isinstance(space, Mapping) and (
+        isinstance(space.get("parameters"), Mapping) or isinstance(space.get("method"), str)
+    )
+
+
 def read_space(space: Any) -> tuple[str, dict[str, Any] | None]:
     """The form of `space` (wandb, neutral, none) and the W&B config it is or returns."""
     if space is None:
