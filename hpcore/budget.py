@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 class Budget:
-    """Thread-safe: the core's loop claims slots from several threads."""
+    """How many trials this call may still start, and until when.
+
+    Thread-safe: the core's loop claims slots from several threads.
+    """
 
     def __init__(self, n_trials: int, max_trials: int | None, timeout: float | None, ledger: Ledger) -> None:
         self.n_trials = n_trials

@@ -38,22 +38,28 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 # -- registration ---------------------------------------------------------------------
 @hookspec
 def hpcore_register_backends(register: Callable[[Backend], None]) -> None:
-    """Called once, when a backend is first needed. Call ``register(backend)`` for each backend the plugin provides.
+    """Called once, the first time a backend is needed (never at ``import hpcore``). Call
+    ``register(backend)`` for each backend the plugin provides.
 
-    :param register: raises DuplicateBackend when the name is taken; the error is kept
-        against this plugin and every other plugin keeps working.
+    ``register`` raises ``DuplicateBackend`` when the name is taken, and ``PluginRefused`` for a
+    backend implementing a hook a backend may not; the error is kept against the plugin
+    (``hpcore backends`` shows it) and every other plugin keeps working. A plugin module must not
+    import its engine at import time: ``hpcore backends`` reads engine versions from package
+    metadata.
     """
 
 
 # -- sampling ---------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_prepare(study: Study) -> bool | None:
-    """Called once per search before any trial. Check ``study.settings.space`` and
-    ``study.settings.options``, then build the engine's state in ``study.backend_state``.
+    """Called once per search before any trial. Check ``study.settings.space`` (a neutral dict, a
+    native form the backend declared, or ``None``) and ``study.settings.options``, then build the
+    engine's state in ``study.backend_state``.
 
-    The core has already refused options the backend does not declare. Raise InvalidSpace
-    for a space it cannot read (a parameter kind it does not know included) and
-    InvalidArgument for an option value it cannot use. Return True.
+    The core has already refused option names the backend does not declare (laws §11). Raise
+    ``InvalidSpace`` for a space it cannot read (a parameter kind it does not know included) and
+    ``InvalidArgument`` for an option value it cannot use. State lives in ``study.backend_state``,
+    never on the backend object, which every search shares. The return value is not read.
     """
 
 
@@ -61,34 +67,42 @@ def hpcore_prepare(study: Study) -> bool | None:
 def hpcore_ask(study: Study) -> Trial | Exhausted | None:
     """Called by the core's loop for each trial it starts (concurrently under ``n_jobs > 1``).
 
-    Must return a Trial numbered by the engine (``study.ledger.next_number()`` where the
-    engine has no numbers) whose ``_sample`` answers ``suggest_*`` lazily, or
-    ``hpcore.EXHAUSTED`` when a finite backend has nothing left. A backend that samples up
-    front answers from what it sampled and raises UnknownParameter for other names.
+    Return a ``Trial`` subclass numbered by the engine (``study.ledger.next_number()`` where the
+    engine has no numbers) whose ``_sample(name, param)`` answers ``suggest_*`` lazily, so
+    define-by-run works; or ``hpcore.EXHAUSTED`` when a finite backend has nothing left. A backend
+    that samples the whole space up front answers from what it sampled and raises
+    ``UnknownParameter`` for other names. The core checks that every sampled value lies in its
+    parameter's space (laws §6).
     """
 
 
 # -- reporting --------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_should_prune(study: Study, trial: Trial, value: float, step: int) -> bool | None:
-    """Called for each ``trial.report(value, step)`` of a single-objective search run in this process.
+    """Called for each ``trial.report(value, step)`` of a single-objective search whose trial runs in
+    this process: return whether the backend's pruner stops the trial.
 
-    Must return whether the backend's pruner or scheduler stops the trial. The core answers False.
+    With several objectives the core records reports and never asks (laws §10). Trials that run
+    elsewhere (Ray workers) are pruned by their engine there. The core's default never prunes.
     """
 
 
 @hookspec(firstresult=True)
 def hpcore_tell(study: Study, trial: FrozenTrial) -> bool | None:
-    """Called after each trial ends (COMPLETE, PRUNED or FAILED) and is in the ledger.
+    """Called once for each trial of this search after it ends (COMPLETE, PRUNED or FAILED) and is in
+    the ledger and the journal, whatever engine drives the search; ``trial`` is the ``FrozenTrial``.
 
-    Record the trial in the engine; return True. Values are never negated here: a backend
-    whose engine only minimizes negates its own copy (see ``study.settings.directions``).
+    Record it in the engine. Values are exactly what the objective produced: a backend whose
+    engine only minimizes negates its own copy, never the ledger's (see
+    ``study.settings.directions``). Trials loaded when the search starts are not told: read them
+    from ``study.ledger.trials``. The return value is not read.
     """
 
 
 @hookspec
 def hpcore_trial_started(study: Study, trial: Trial) -> None:
-    """Observers: a trial is about to run. An observer that raises is logged and dropped."""
+    """Observers: a trial (a ``Trial``) is about to run. An observer that raises is logged and dropped
+    from the search; it never ends the search."""
 
 
 @hookspec
@@ -98,45 +112,64 @@ def hpcore_trial_reported(study: Study, trial: Trial, value: float, step: int) -
 
 @hookspec
 def hpcore_trial_finished(study: Study, trial: FrozenTrial) -> None:
-    """Observers: a trial ended and is in the ledger (and the journal, when there is one)."""
+    """Observers: a trial (a ``FrozenTrial``) ended, is in the ledger (and the journal, when there is
+    one), and the backend has been told."""
 
 
 @hookspec
 def hpcore_search_finished(study: Study, result: SearchResult) -> None:
-    """Observers: the search ended normally; ``result`` holds every trial and the best."""
+    """Observers: the search ended normally; ``result`` is the ``SearchResult``, every trial and the
+    best chosen. It is not called when the search raises.
+
+    A backend's own observer hook that raises is logged, and the backend goes on driving the search.
+    """
 
 
 # -- selection --------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_select_best(study: Study, trials: Sequence[FrozenTrial]) -> list[FrozenTrial] | None:
-    """Called once, when the search ends: the best trial(s) of ``trials``, kept in the result.
+    """Called once, when the search ends: the best trial(s) of ``trials``, kept in the result and its
+    saved JSON.
 
-    The core's reference rules (docs/laws.md §4) answer last. Backends must not implement
-    it; a selection plugin may (one run picked from a Pareto front by a policy). Raise
-    NoCompletedTrials when no trial completed.
+    The core's reference answers last: one objective, the COMPLETE trial with the best value, ties
+    to the lowest number; several objectives, the Pareto front in trial order;
+    ``NoCompletedTrials`` when nothing completed (laws §4). Backends must not implement it (one that
+    does is refused when registered); a selection plugin may, to pick one run from a front by a
+    policy, and a wrapper around it runs as pluggy runs wrappers.
     """
 
 
 # -- driving ----------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_optimize(study: Study, runner: TrialRunner) -> bool | None:
-    """Run the trials of this call. The core's loop (ask → run → tell) answers last.
+    """Run the trials of this call. The core's loop (``hpcore.loop``) claims a slot of ``study.budget``,
+    asks, runs and tells until the budget refuses (``n_trials``, ``max_trials``, ``timeout``) or the
+    backend is exhausted, in ``study.settings.n_jobs`` threads; it is not in the relay of a backend
+    that implements this hook.
 
-    An engine that must own execution answers first, within ``study.budget``
-    (``trials_left()``, ``time_left()``) and ``study.settings.n_jobs``: it calls
-    ``runner.run(trial)`` for every trial it runs in this process, or, for trials run
-    elsewhere by ``hpcore.execute_trial``, ``runner.started``, ``runner.reported`` and
-    ``runner.record`` as they go. Return True.
+    An engine that must own execution (Optuna's ``study.optimize``, Ray's ``Tuner``) implements it and
+    stays within ``study.budget.trials_left()``, ``study.budget.time_left()`` and
+    ``study.settings.n_jobs``: for each trial it runs in this process it calls ``runner.run(trial)``,
+    which runs the objective by the core's rules, records the trial (ledger, journal, ``hpcore_tell``,
+    observers), returns the ``FrozenTrial``, and re-raises interrupts and programming errors after
+    recording; for trials run in other processes it calls ``hpcore.execute_trial`` there (it needs
+    no relay), and ``runner.started(trial)``, ``runner.reported(trial, value, step)`` and
+    ``runner.record(frozen_trial)`` where the search lives, as each trial goes. It may set
+    ``study.native`` to the engine's own object, which the result hands to the user. The return
+    value is not read.
     """
 
 
 # -- ledger -----------------------------------------------------------------------------
 @hookspec(firstresult=True)
 def hpcore_load_trials(study: Study) -> Sequence[FrozenTrial] | None:
-    """Called once per search after ``hpcore_prepare``: the finished trials the engine already
-    holds (a resumed study, a shared storage, a restored run). Only return them: no side effects.
+    """Called once per search after ``hpcore_prepare``: the finished trials the engine already holds (a
+    resumed study, a storage shared with other workers, a restored run), so the result covers the
+    whole study and trial numbers continue from the engine's.
 
-    The core merges them with the journal's (docs/laws.md §8). The core answers no trials.
+    Only return them: no file written, no state changed. The core merges them with the journal's
+    trials, the journal's record first for each number (laws §8). The core's default answers no
+    trials.
     """
 
 

@@ -55,6 +55,8 @@ Choices = Mapping[str, Mapping[str, Any]]  # parameter name -> the JSON text of 
 
 
 class Journal:
+    """An append-only JSON-lines record of a search's finished trials, locked while a search writes it."""
+
     def __init__(self, path: str | os.PathLike[str], directions: Sequence[Direction], space: Any = None) -> None:
         self.path = _file_path(path)
         self.directions = [Direction(d).value for d in directions]

@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 
 
 class Ledger:
-    """Thread-safe: trials of one search may end in several threads at once."""
+    """The finished trials of one search by number, and the numbers given out.
+
+    Thread-safe: trials of one search may end in several threads at once.
+    """
 
     def __init__(self, journal: Journal | None = None) -> None:
         self.journal = journal

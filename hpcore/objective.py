@@ -19,6 +19,8 @@ from hpcore.errors import InvalidDirection, ObjectiveValueError, ValueCountMisma
 
 
 class Direction(str, enum.Enum):
+    """Which way an objective is optimized: `MINIMIZE` ("minimize") or `MAXIMIZE` ("maximize")."""
+
     MINIMIZE = "minimize"
     MAXIMIZE = "maximize"
 
@@ -119,4 +121,5 @@ def _value_list(raw: Any) -> list[float]:
 
 
 def all_finite(values: Sequence[float]) -> bool:
+    """Whether every value is finite (neither NaN nor infinite)."""
     return all(map(math.isfinite, values))

@@ -18,6 +18,8 @@ from hpcore.errors import MultipleObjectives
 
 
 class TrialState(str, enum.Enum):
+    """Where a trial stands: RUNNING, then COMPLETE, PRUNED or FAILED (docs/laws.md §3)."""
+
     RUNNING = "RUNNING"
     COMPLETE = "COMPLETE"
     PRUNED = "PRUNED"
@@ -97,7 +99,7 @@ by_number = operator.attrgetter("number")  # the sort key of trials: `sorted(tri
 
 
 class BestRun(NamedTuple):
-    """transformers' BestRun: `objective` is a float for one direction, a list for several."""
+    """One best run as transformers' BestRun: `objective` is a float for one direction, a list for several."""
 
     run_id: str
     objective: float | list[float]

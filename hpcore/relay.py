@@ -1,5 +1,6 @@
 """The relay of one search: a plugin manager holding exactly the chosen backend, the core's
-defaults and loop (``trylast``), the plugin modules that observe, and the search's observers.
+defaults (``trylast``), the core's loop unless the backend drives, the plugin modules that
+observe, and the search's observers.
 
 So a ``firstresult`` hook is answered by the chosen backend (or the core), never by
 whichever plugin loaded last.
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 import pluggy
 
 from hpcore import defaults, hookspecs, loop
+from hpcore.admission import implemented_hooks
 from hpcore.backend import Backend
 
 
@@ -29,7 +31,8 @@ def build_relay(backend: Backend, observers: Iterable[object] = ()) -> pluggy.Pl
     manager = RelayManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     manager.register(defaults, name="hpcore.defaults")
-    manager.register(loop, name="hpcore.loop")
+    if "hpcore_optimize" not in implemented_hooks(backend):  # a backend that drives runs its own loop, whatever it returns
+        manager.register(loop, name="hpcore.loop")
     for observer in observers:
         label = getattr(observer, "__name__", type(observer).__name__)
         manager.register(observer, name=f"observer:{label}:{id(observer)}")

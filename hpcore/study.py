@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 
 class Study:
+    """One search as every hook sees it: settings, ledger, budget, backend state, native record."""
+
     def __init__(self, settings: Settings, hook: pluggy.HookRelay, journal: Journal | None = None) -> None:
         self.settings = settings
         self.hook = hook

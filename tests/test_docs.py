@@ -1,6 +1,8 @@
 """The docs keep up with the code: every hook documented, the backend walkthrough shows the real examples."""
 
+import importlib
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,11 +11,23 @@ from hpcore import hookspecs
 
 DOCS = Path(__file__).parent.parent / "docs"
 EXAMPLES = Path(__file__).parent.parent / "examples"
+sys.path.insert(0, str(DOCS))
 SHOWN = ("pyproject.toml", "tests/test_conformance.py")  # and each example's plugin module
 
 
 def hook_names():
     return [name for name in dir(hookspecs) if name.startswith("hpcore_") and hasattr(getattr(hookspecs, name), "hpcore_spec")]
+
+
+def test_the_contract_docs_say_what_the_hook_specs_and_public_names_say():
+    """docs/hooks.md and docs/backend-reference.md hold each hook's spec and every public docstring word for word."""
+    contract = importlib.import_module("contract")
+    for name in ("hooks.md", "backend-reference.md"):
+        text = (DOCS / name).read_text()
+        assert contract.regenerate(text) == text, f"docs/{name} is out of date: run python docs/contract.py"
+    hooks = (DOCS / "hooks.md").read_text()
+    assert all(f"<!-- generated: {name} -->" in hooks for name in hook_names())
+    assert "<!-- generated: public-names -->" in (DOCS / "backend-reference.md").read_text()
 
 
 def test_every_hook_spec_has_a_section_in_hooks_md():
