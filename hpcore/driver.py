@@ -11,6 +11,7 @@ once → the result. Nothing is written to a journal before every check has pass
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -29,6 +30,8 @@ from hpcore.result import SearchResult
 from hpcore.runner import TrialRunner
 from hpcore.settings import Settings
 from hpcore.study import Study
+
+log = logging.getLogger("hpcore")
 
 
 def search(
@@ -119,6 +122,16 @@ def _drive(study: Study, events: Observers, journal: str | os.PathLike[str] | No
     except KeyboardInterrupt as interrupt:
         interrupt.hpcore_result = _result(study, best=None)  # type: ignore[attr-defined]
         raise
+    finally:
+        _close(study)
+
+
+def _close(study: Study) -> None:
+    """The backend's teardown, whose error is logged, never raised over the search's; then the journal."""
+    try:
+        study.hook.hpcore_close(study=study)
+    except Exception:
+        log.exception("backend %r raised in hpcore_close; the search's trials are kept", study.settings.backend)
     finally:
         study.ledger.close()
 

@@ -173,9 +173,24 @@ def hpcore_load_trials(study: Study) -> Sequence[FrozenTrial] | None:
     """
 
 
+# -- ending ---------------------------------------------------------------------------
+@hookspec
+def hpcore_close(study: Study) -> None:
+    """Called once when the search ends, however it ends: normally, by an error (one raised in
+    ``hpcore_prepare`` included) or by Ctrl-C, after the last trial is recorded and before the
+    journal is closed.
+
+    Release what the engine holds for this search (threads, processes, files), which
+    ``hpcore_prepare`` may have built only in part: ``study.backend_state`` is whatever it set,
+    ``None`` when it set nothing. An error raised here is logged and never replaces the search's
+    own.
+    """
+
+
 # -- roles ------------------------------------------------------------------------------
 BACKEND_HOOKS = (
     "hpcore_prepare", "hpcore_ask", "hpcore_should_prune", "hpcore_tell", "hpcore_optimize", "hpcore_load_trials",
+    "hpcore_close",
 )
 """Answered by the chosen backend only (or the core): a plugin module or observer implementing one is refused."""
 
