@@ -13,7 +13,8 @@ scheduler that stops trials reporting far worse values), `resume_options(directo
 (what makes a second search continue the first in the engine's own storage; None: the
 journal only) and `shared_options(directory)` (what lets several searches share one
 study at once). The budget (`max_examples` per property, `trials_per_search`) lets a
-slow engine run the suite in minutes.
+slow engine run the suite in minutes. Each law runs under `law_time_limit` seconds: a backend
+whose hook never returns fails that law, naming the hook, instead of hanging the suite.
 
 Objective values are keyed by trial number, so every law is checked against
 the ledger whatever order the backend runs trials in.
@@ -25,7 +26,7 @@ import hashlib
 import math
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -55,6 +56,7 @@ from hpcore.forms import validate_space
 from hpcore.space import Categorical, Float, Int, Param
 from hpcore.study import Study
 from hpcore.testing import strategies as hs
+from hpcore.testing.limits import time_limit
 from hpcore.trial import Trial
 
 
@@ -77,6 +79,7 @@ class BackendConformance:
     backend_options: ClassVar[dict[str, Any]] = {}
     max_examples: ClassVar[int] = 20
     trials_per_search: ClassVar[int] = 8
+    law_time_limit: ClassVar[float] = 300.0  # seconds a law may take before it fails naming the hook that hangs
 
     multi_objective: ClassVar[bool | None] = None
     pruning: ClassVar[bool | None] = None
@@ -100,6 +103,12 @@ class BackendConformance:
         return None
 
     # -- plumbing ---------------------------------------------------------------------
+    @pytest.fixture(autouse=True)
+    def _limited(self, request: pytest.FixtureRequest) -> Iterator[None]:
+        """Every law under `law_time_limit`: one that hangs fails, naming the hook that did not return."""
+        with time_limit(request.node.name, self.law_time_limit):
+            yield
+
     def capable(self, name: str) -> bool:
         declared = getattr(self, name)
         if declared is not None:
