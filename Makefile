@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
-EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve
+EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve examples/hp_cma
 # torch==2.13.0: the CPU build on this machine's disk (any other spec downloads a CUDA build)
 DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0
 

@@ -36,6 +36,8 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "default_compute_objective": "hpcore.objective",
     "Backend": "hpcore.backend",
     "Capabilities": "hpcore.backend",
+    "AskTellBackend": "hpcore.asktell",
+    "Problem": "hpcore.asktell",
     "NativeForm": "hpcore.backend",
     "is_neutral": "hpcore.space",
     "space_form": "hpcore.forms",
@@ -86,6 +88,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from hpcore.asktell import AskTellBackend, Problem
     from hpcore.backend import Backend, Capabilities, NativeForm
     from hpcore.budget import Budget
     from hpcore.driver import search

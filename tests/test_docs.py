@@ -41,7 +41,7 @@ def test_every_documented_hook_exists():
     assert headings <= set(hook_names())
 
 
-@pytest.mark.parametrize("example", ["hp_halton", "hp_evolve"])
+@pytest.mark.parametrize("example", ["hp_halton", "hp_evolve", "hp_cma"])
 def test_writing_a_backend_shows_the_example_files_as_they_are(example):
     text = (DOCS / "writing-a-backend.md").read_text()
     for relative in (f"{example}/plugin.py", *SHOWN):
