@@ -129,5 +129,5 @@ def test_an_engine_that_raises_in_ask_is_closed_and_the_finished_trials_kept(tmp
 
 
 def test_a_native_space_is_refused_before_any_trial():
-    with pytest.raises(hpcore.InvalidSpace, match="needs a neutral space"):
+    with pytest.raises(hpcore.InvalidSpace, match="'points' reads: a neutral space"):
         hpcore.search(lambda t: 0.0, lambda trial: {"x": 1}, n_trials=1, backend=PointsBackend())
