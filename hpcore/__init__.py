@@ -21,6 +21,7 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "EXHAUSTED": "hpcore.trial",
     "Exhausted": "hpcore.trial",
     "execute_trial": "hpcore.execute",
+    "run_loop": "hpcore.loop",
     "INTERRUPTED": "hpcore.execute",
     "FrozenTrial": "hpcore.records",
     "TrialState": "hpcore.records",
@@ -118,6 +119,7 @@ if TYPE_CHECKING:
     from hpcore.hookspecs import hookimpl
     from hpcore.journal import Journal, read_journal
     from hpcore.ledger import Ledger
+    from hpcore.loop import run_loop
     from hpcore.objective import ComputeObjective, Direction, all_finite, default_compute_objective
     from hpcore.plugins import list_backends, plugin_errors, register_backend
     from hpcore.records import BestRun, FrozenTrial, TrialState

@@ -145,7 +145,8 @@ def hpcore_optimize(study: Study, runner: TrialRunner) -> bool | None:
     """Run the trials of this call. The core's loop (``hpcore.loop``) claims a slot of ``study.budget``,
     asks, runs and tells until the budget refuses (``n_trials``, ``max_trials``, ``timeout``) or the
     backend is exhausted, in ``study.settings.n_jobs`` threads; it is not in the relay of a backend
-    that implements this hook.
+    that implements this hook, which calls ``hpcore.run_loop(study, runner)`` for the searches it
+    leaves to the core's loop.
 
     An engine that must own execution (Optuna's ``study.optimize``, Ray's ``Tuner``) implements it and
     stays within ``study.budget.trials_left()``, ``study.budget.time_left()`` and

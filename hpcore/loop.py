@@ -21,9 +21,15 @@ if TYPE_CHECKING:
 
 @hookimpl(trylast=True)
 def hpcore_optimize(study: Study, runner: TrialRunner) -> bool:
+    run_loop(study, runner)
+    return True
+
+
+def run_loop(study: Study, runner: TrialRunner) -> None:
+    """Run this call's trials by the core's loop; a backend that drives only some searches calls it for the others."""
     if study.settings.n_jobs == 1:
         ask_run_tell(study, runner)
-        return True
+        return
     budget = study.budget
     with ThreadPoolExecutor(max_workers=study.settings.n_jobs, thread_name_prefix="hpcore-trial") as pool:
         futures = [pool.submit(ask_run_tell, study, runner) for _ in range(study.settings.n_jobs)]
@@ -38,7 +44,6 @@ def hpcore_optimize(study: Study, runner: TrialRunner) -> bool:
                 budget.stop()
                 wait(futures)
                 raise error
-    return True
 
 
 def ask_run_tell(study: Study, runner: TrialRunner) -> None:

@@ -43,6 +43,7 @@ from hpcore import (
     TrialState,
     UnknownParameter,
     hookimpl,
+    run_loop,
 )
 
 from hp_wandb import mode as modes
@@ -333,12 +334,12 @@ class WandbBackend(Backend):
         return True
 
     @hookimpl
-    def hpcore_optimize(self, study: Study, runner: TrialRunner) -> bool | None:
+    def hpcore_optimize(self, study: Study, runner: TrialRunner) -> None:
         state = study.backend_state
         if isinstance(state, OnlineSweep):
             state.optimize(study, runner)
-            return True
-        return None  # the core's loop drives the local sweep
+        else:
+            run_loop(study, runner)  # the core's loop drives the local sweep
 
     @hookimpl
     def hpcore_ask(self, study: Study) -> WandbTrial | Exhausted:
