@@ -21,6 +21,7 @@ answers every hook, so the rules hold by construction (docs/laws.md §12):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections.abc import Mapping, Sequence
@@ -179,6 +180,25 @@ class AskTellBackend(Backend):
                 self.tell(state.engine, candidate, state.losses(trial.values))
             else:
                 self.tell_failed(state.engine, candidate, state.penalty())
+
+    @hookimpl
+    def hpcore_tell_unproposed(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
+        state: AskTellState = study.backend_state
+        if state.engine is None:
+            return
+        with state.lock:
+            if seed != state.problem.seed:  # laws §9: the engine goes on with the resumed seed
+                self.close(state.engine)
+                state.problem = dataclasses.replace(state.problem, seed=seed)
+                state.engine = self.create(state.problem)
+            params = state.problem.params
+            for trial in trials:
+                if trial.state is TrialState.COMPLETE and all(
+                    name in trial.params and p.contains(trial.params[name]) for name, p in params.items()
+                ):
+                    values = {name: trial.params[name] for name in params}
+                    point = [p.to_unit(values[name]) for name, p in params.items()]
+                    self.tell_unproposed(state.engine, values, point, state.losses(trial.values))
 
     @hookimpl
     def hpcore_close(self, study: Study) -> None:

@@ -31,6 +31,7 @@ class Capabilities:
     distributed: bool = False
     resumable: bool = False
     out_of_process: bool = False  # trials run in other processes (workers): the objective travels there
+    learns: bool = False  # it proposes from the trials it is told (its own, a resumed search's, a warm start's)
     native_spaces: tuple[str, ...] = ()
 
     def flags(self) -> list[str]:

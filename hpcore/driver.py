@@ -4,7 +4,8 @@ The module is not named `search`, so that `hpcore.search` is always the function
 
 Phases (docs/architecture.md): check every argument → choose the backend and check it can run
 them (`hpcore.choose`) → build the relay and the study → `hpcore_prepare` → open the journal →
-`hpcore_load_trials`, merged with the journal → `hpcore_optimize` → `hpcore_select_best`,
+`hpcore_load_trials`, merged with the journal → `hpcore_tell_unproposed` (the journal's trials the
+engine lacks and the warm start) → `hpcore_optimize` → `hpcore_close` → `hpcore_select_best`,
 once → the result. Nothing is written to a journal before every check has passed.
 """
 
@@ -21,6 +22,7 @@ from hpcore.backend import Backend
 from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed
 from hpcore.choose import choose_backend, fit
 from hpcore.errors import InvalidArgument, NoCompletedTrials, PluginRefused
+from hpcore.history import tell_unproposed
 from hpcore.journal import Journal
 from hpcore.objective import ComputeObjective, parse_directions
 from hpcore.observers import Observers
@@ -30,6 +32,7 @@ from hpcore.result import SearchResult
 from hpcore.runner import TrialRunner
 from hpcore.settings import Settings
 from hpcore.study import Study
+from hpcore.warm import warm_trials
 
 log = logging.getLogger("hpcore")
 
@@ -49,6 +52,7 @@ def search(
     max_trials: int | None = None,
     journal: str | os.PathLike[str] | None = None,
     observers: Iterable[object] = (),
+    warm_start: Any = None,
     **backend_options: Any,
 ) -> SearchResult:
     """Run `n_trials` trials of `objective` over `space` with `backend`; return every trial and the best.
@@ -58,6 +62,8 @@ def search(
     native form, or None when the objective calls `trial.suggest_*` itself.
     `journal` appends each finished trial to a JSON-lines file and resumes from it.
     `observers` are plugin objects implementing the observer hooks for this search.
+    `warm_start` (a SearchResult, a saved result or journal path, or FrozenTrial records, from
+    any backend) tells the engine another search's trials first; they are never run again.
     On Ctrl-C the finished trials are kept: the KeyboardInterrupt raised carries them
     as `hpcore_result`, a SearchResult.
     """
@@ -69,7 +75,9 @@ def search(
     registry = get_registry()
     chosen = choose_backend(backend, registry)
     settings = fit(chosen, asked, registry, inspect.signature(search).parameters)
+    warm = warm_trials(warm_start, settings.n_objectives, settings.space)
     study, events = _open(settings, chosen, registry, observers)
+    study.warm_trials = warm
     _drive(study, events, journal)
     return _select(study, events)
 
@@ -117,7 +125,9 @@ def _drive(study: Study, events: Observers, journal: str | os.PathLike[str] | No
         hook.hpcore_prepare(study=study)
         if journal is not None:
             study.ledger.use_journal(Journal(journal, study.settings.directions, study.settings.space))
-        study.ledger.load(hook.hpcore_load_trials(study=study) or ())
+        engine_trials = hook.hpcore_load_trials(study=study) or ()
+        study.ledger.load(engine_trials)
+        tell_unproposed(study, engine_trials)
         hook.hpcore_optimize(study=study, runner=TrialRunner(study, events))
     except KeyboardInterrupt as interrupt:
         interrupt.hpcore_result = _result(study, best=None)  # type: ignore[attr-defined]
@@ -150,7 +160,10 @@ def _select(study: Study, events: Observers) -> SearchResult:
 
 def _result(study: Study, best: list[Any] | None) -> SearchResult:
     settings = study.settings
-    return SearchResult(study.ledger.trials, list(settings.directions), settings.backend, best=best, native=study.native)
+    return SearchResult(
+        study.ledger.trials, list(settings.directions), settings.backend, best=best, native=study.native,
+        warm_trials=study.warm_trials,
+    )
 
 
 def _check_objective(objective: Any) -> None:

@@ -94,8 +94,8 @@ def hpcore_tell(study: Study, trial: FrozenTrial) -> bool | None:
 
     Record it in the engine. Values are exactly what the objective produced: a backend whose
     engine only minimizes negates its own copy, never the ledger's (see
-    ``study.settings.directions``). Trials loaded when the search starts are not told: read them
-    from ``study.ledger.trials``. The return value is not read.
+    ``study.settings.directions``). Trials loaded when the search starts, and a warm start's, are
+    told once through ``hpcore_tell_unproposed`` instead. The return value is not read.
     """
 
 
@@ -174,6 +174,20 @@ def hpcore_load_trials(study: Study) -> Sequence[FrozenTrial] | None:
     """
 
 
+@hookspec
+def hpcore_tell_unproposed(study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
+    """Called once per search, after ``hpcore_load_trials`` and before the first trial, when the search
+    holds trials or is given a warm start: tell the engine of the finished trials it did not propose.
+
+    ``trials`` are those the engine does not hold: the journal's trials that ``hpcore_load_trials``
+    did not return, in number order, then the warm-start trials (``study.warm_trials``, not in the
+    ledger, never run). Tell them with the engine's own mechanism (Optuna's ``add_trial``, a Tune
+    searcher's ``add_evaluated_point``, a visited set); their values are never negated. ``seed`` is
+    the seed to propose with from now on (laws §9): re-seed with it what ``hpcore_prepare`` seeded,
+    so a resumed seeded search is reproducible and proposes no configuration the ledger holds.
+    """
+
+
 # -- ending ---------------------------------------------------------------------------
 @hookspec
 def hpcore_close(study: Study) -> None:
@@ -191,7 +205,7 @@ def hpcore_close(study: Study) -> None:
 # -- roles ------------------------------------------------------------------------------
 BACKEND_HOOKS = (
     "hpcore_prepare", "hpcore_ask", "hpcore_should_prune", "hpcore_tell", "hpcore_optimize", "hpcore_load_trials",
-    "hpcore_close",
+    "hpcore_tell_unproposed", "hpcore_close",
 )
 """Answered by the chosen backend only (or the core): a plugin module or observer implementing one is refused."""
 

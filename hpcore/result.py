@@ -32,8 +32,10 @@ class SearchResult:
         backend: str,
         best: Sequence[FrozenTrial] | None = None,
         native: Any = None,
+        warm_trials: Sequence[FrozenTrial] = (),
     ) -> None:
         self.trials = sorted(trials, key=by_number)
+        self.warm_trials = list(warm_trials)  # another search's trials this one's engine was told; never run
         self.directions = [Direction(d) for d in directions]
         self.backend = backend
         self.native = native

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pluggy
 
     from hpcore.journal import Journal
+    from hpcore.records import FrozenTrial
     from hpcore.settings import Settings
 
 
@@ -30,6 +31,7 @@ class Study:
         self.hook = hook
         self.ledger = Ledger(journal)
         self.budget = Budget(settings.n_trials, settings.max_trials, settings.timeout, self.ledger)
+        self.warm_trials: tuple[FrozenTrial, ...] = ()
         self.backend_state: Any = None
         self.native: Any = None
 

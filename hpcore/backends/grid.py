@@ -4,7 +4,7 @@ The order is a seeded affine permutation of the point indices (k -> a*k + b mod 
 coprime with N), so a grid of any size costs no memory to shuffle.
 
 Rules: a Float needs `step`; a search runs min(n_trials, points left); points a
-resumed study already holds are not visited again; names outside the space are refused.
+resumed study already holds, or a warm start gave, are not visited again; names outside the space are refused.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 import random
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from hpcore.backend import Backend, Capabilities
 from hpcore.errors import InvalidSpace, UnknownParameter
 from hpcore.hookspecs import hookimpl
+from hpcore.records import FrozenTrial
 from hpcore.space import Categorical, Float, Int, Param
 from hpcore.study import Study
 from hpcore.trial import EXHAUSTED, Exhausted, Trial
@@ -55,7 +57,6 @@ class GridState:
         self.offset = rng.randrange(self.total)
         self.position = 0
         self.visited: set[int] = set()
-        self.synced = False
         self.lock = threading.Lock()
 
     def point(self, index: int) -> dict[str, Any]:
@@ -74,15 +75,17 @@ class GridState:
             index = index * len(values_on_axis) + matches[0]
         return index
 
-    def next_point(self, study: Study) -> dict[str, Any] | None:
-        """The next unvisited point; the first call skips the points the study's ledger holds."""
+    def visit(self, trials: Sequence[FrozenTrial]) -> None:
+        """Mark the points of `trials` visited, so the grid does not run them again."""
         with self.lock:
-            if not self.synced:
-                self.synced = True
-                for trial in study.ledger.trials:
-                    index = self.index_of(trial.params)
-                    if index is not None:
-                        self.visited.add(index)
+            for trial in trials:
+                index = self.index_of(trial.params)
+                if index is not None:
+                    self.visited.add(index)
+
+    def next_point(self) -> dict[str, Any] | None:
+        """The next point not visited."""
+        with self.lock:
             while self.position < self.total:
                 index = (self.stride * self.position + self.offset) % self.total
                 self.position += 1
@@ -113,8 +116,12 @@ class GridBackend(Backend):
         return True
 
     @hookimpl
+    def hpcore_tell_unproposed(self, study: Study, trials: Sequence[FrozenTrial]) -> None:
+        study.backend_state.visit(trials)
+
+    @hookimpl
     def hpcore_ask(self, study: Study) -> GridHandle | Exhausted:
-        point = study.backend_state.next_point(study)
+        point = study.backend_state.next_point()
         if point is None:
             return EXHAUSTED
         return GridHandle(study.ledger.next_number(), point)

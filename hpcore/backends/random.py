@@ -37,5 +37,11 @@ class RandomBackend(Backend):
         return True
 
     @hookimpl
+    def hpcore_tell_unproposed(self, study: Study, seed: int | None) -> None:
+        """Nothing to learn; a resumed or warmed seeded search draws the stream of its resumed seed."""
+        if seed is not None:
+            study.backend_state.seed(seed)
+
+    @hookimpl
     def hpcore_ask(self, study: Study) -> RandomHandle:
         return RandomHandle(study.ledger.next_number(), study.backend_state)

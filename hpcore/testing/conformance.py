@@ -6,9 +6,10 @@ Subclass it in a pytest module and name your backend::
         backend = "mine"
 
 Capability flags (`multi_objective`, `pruning`, `define_by_run`, `finite`,
-`seedable`, `parallel`, `distributed`, `resumable`) default to what the backend declares, and
-each declared flag is tested; set one to False to skip what the backend does not do.
-Three methods give the options some laws need: `pruning_options()` (a pruner or
+`seedable`, `parallel`, `distributed`, `resumable`, `learns`) default to what the backend
+declares, and each declared flag is tested; set one to False to skip what the backend does not
+do. Four methods give the options some laws need: `learning_options()` (what makes the backend
+learn from the trials it is told), `pruning_options()` (a pruner or
 scheduler that stops trials reporting far worse values), `resume_options(directory)`
 (what makes a second search continue the first in the engine's own storage; None: the
 journal only) and `shared_options(directory)` (what lets several searches share one
@@ -72,6 +73,31 @@ class OddParam(Param):
         return value in ("a", "b", "c")
 
 
+def _unit_sum(trial: Trial) -> float:
+    return float(trial.params["x"] + trial.params["y"])
+
+
+def _bowl(trial: Trial) -> float:
+    """A fixed 2-d quadratic with its minimum 0 at (1, -0.5)."""
+    return float((trial.params["x"] - 1.0) ** 2 + (trial.params["y"] + 0.5) ** 2)
+
+
+def _config(trial: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(trial.params.items()))
+
+
+class _Counted:
+    """An objective that appends a line to `path` each time it runs, in whatever process runs it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+
+    def __call__(self, trial: Trial) -> float:
+        with open(self.path, "a") as out:
+            out.write(f"{trial.number}\n")
+        return _unit_sum(trial)
+
+
 class BackendConformance:
     """Mix into a pytest class; set `backend`, and lower the budget for slow engines."""
 
@@ -89,6 +115,7 @@ class BackendConformance:
     parallel: ClassVar[bool | None] = None
     distributed: ClassVar[bool | None] = None
     resumable: ClassVar[bool | None] = None
+    learns: ClassVar[bool | None] = None
 
     def pruning_options(self) -> dict[str, Any]:
         """Options with which the backend prunes trials that report far worse values than the others."""
@@ -97,6 +124,10 @@ class BackendConformance:
     def resume_options(self, directory: Path) -> dict[str, Any] | None:
         """Options with which a second search continues the first in the engine's storage; None: journal only."""
         return None
+
+    def learning_options(self) -> dict[str, Any]:
+        """Options with which the backend learns from finished trials (backends declaring `learns`)."""
+        return {}
 
     def shared_options(self, directory: Path) -> dict[str, Any] | None:
         """Options with which several searches at once share one study (backends declaring `distributed`)."""
@@ -390,6 +421,41 @@ class BackendConformance:
         assert _tree(tmp_path) == before, "hpcore_load_trials changed files"
         expected = [0, 1, 2] if native is not None else []  # without native resume the journal is the core's to read
         assert [t.number for t in loaded[0]] == [t.number for t in loaded[1]] == expected
+
+    # -- laws §9, §13 what the engine did not propose --------------------------------------
+    def test_a_resumed_seeded_search_proposes_no_configuration_the_ledger_holds(self, tmp_path: Path) -> None:
+        self.require("resumable")
+        self.require("seedable")
+        space = {"x": Float(0.0, 1.0, step=0.001), "y": Float(0.0, 1.0, step=0.001)}
+        runs = []
+        for attempt in ("a", "b"):  # the same two calls, twice: reproducible
+            journal = tmp_path / f"{attempt}.jsonl"
+            first = self.run_search(_unit_sum, space, n_trials=4, seed=0, journal=journal)
+            second = self.run_search(_unit_sum, space, n_trials=4, seed=0, journal=journal)
+            runs.append([_config(t) for t in second.trials])
+            held = {_config(t) for t in first.trials}
+            new = [_config(t) for t in second.trials if t.number not in {f.number for f in first.trials}]
+            assert len(new) == 4 and not held & set(new), f"the resumed search proposed again: {held & set(new)}"
+        assert runs[0] == runs[1], "the same seed and journal proposed other configurations"
+
+    def test_warm_trials_are_told_and_never_run(self, tmp_path: Path) -> None:
+        space = {"x": Float(0.0, 1.0, step=0.001), "y": Float(0.0, 1.0, step=0.001)}
+        warm = search(_unit_sum, space, backend="random", n_trials=5, seed=1)
+        ran = tmp_path / "ran"
+        result = self.run_search(_Counted(ran), space, n_trials=3, seed=2, warm_start=warm)
+        assert len(ran.read_text().splitlines()) == 3 == len(result.trials), "the objective ran another number of times"
+        assert result.warm_trials == warm.trials and {t.number for t in result.trials} == {0, 1, 2}
+
+    def test_a_learning_backend_uses_warm_trials(self) -> None:
+        self.require("learns")
+        space = {"x": Float(-3.0, 3.0), "y": Float(-3.0, 3.0)}
+        cold, warmed = [], []
+        for seed in range(5):
+            warm = search(_bowl, space, backend="random", n_trials=40, seed=100 + seed)
+            cold.append(self.run_search(_bowl, space, n_trials=10, seed=seed, **self.learning_options()).best_trial.value)
+            new = self.run_search(_bowl, space, n_trials=10, seed=seed, warm_start=warm, **self.learning_options())
+            warmed.append(new.best_trial.value)
+        assert sorted(warmed)[2] < sorted(cold)[2], f"median best of 10 trials: warm {sorted(warmed)[2]}, cold {sorted(cold)[2]}"
 
     def _load_trials(self, space: dict[str, Param], options: dict[str, Any]) -> list[Any]:
         backend = get_registry().get(self.backend)
