@@ -38,6 +38,7 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "Backend": "hpcore.backend",
     "Capabilities": "hpcore.backend",
     "AskTellBackend": "hpcore.asktell",
+    "Portfolio": "hpcore.portfolio",
     "Problem": "hpcore.asktell",
     "NativeForm": "hpcore.backend",
     "is_neutral": "hpcore.space",
@@ -119,6 +120,7 @@ if TYPE_CHECKING:
     from hpcore.hookspecs import hookimpl
     from hpcore.journal import Journal, read_journal
     from hpcore.ledger import Ledger
+    from hpcore.portfolio import Portfolio
     from hpcore.loop import run_loop
     from hpcore.objective import ComputeObjective, Direction, all_finite, default_compute_objective
     from hpcore.plugins import list_backends, plugin_errors, register_backend

@@ -22,6 +22,7 @@ from hpcore.backend import Backend
 from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed
 from hpcore.choose import choose_backend, fit
 from hpcore.errors import InvalidArgument, NoCompletedTrials, PluginRefused
+from hpcore.forms import space_form
 from hpcore.history import tell_unproposed
 from hpcore.journal import Journal
 from hpcore.objective import ComputeObjective, parse_directions
@@ -124,7 +125,8 @@ def _drive(study: Study, events: Observers, journal: str | os.PathLike[str] | No
     try:
         hook.hpcore_prepare(study=study)
         if journal is not None:
-            study.ledger.use_journal(Journal(journal, study.settings.directions, study.settings.space))
+            settings = study.settings
+            study.ledger.use_journal(Journal(journal, settings.directions, settings.space, space_form(settings.space)))
         engine_trials = hook.hpcore_load_trials(study=study) or ()
         study.ledger.load(engine_trials)
         tell_unproposed(study, engine_trials)

@@ -66,7 +66,9 @@ def execute_trial(
         state, error, reraise = TrialState.FAILED, _describe(exc), exc
     duration = time.perf_counter() - started
     # the record takes the trial's dicts (the trial is spent); fields in order, the fastest call
-    record = FrozenTrial(trial.number, trial.params, state, values, trial.intermediate, error, duration, trial.user_attrs)
+    record = FrozenTrial(
+        trial.number, trial.params, state, values, trial.intermediate, error, duration, trial.user_attrs, trial.proposer
+    )
     return record, reraise
 
 

@@ -57,11 +57,15 @@ Choices = Mapping[str, Mapping[str, Any]]  # parameter name -> the JSON text of 
 class Journal:
     """An append-only JSON-lines record of a search's finished trials, locked while a search writes it."""
 
-    def __init__(self, path: str | os.PathLike[str], directions: Sequence[Direction], space: Any = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], directions: Sequence[Direction], space: Any = None, form: str | None = None
+    ) -> None:
+        """`form` names a native space's form (`hpcore.space_form`), as the header records it."""
         self.path = _file_path(path)
         self.directions = [Direction(d).value for d in directions]
         self._choices = _choices(space)
-        self._described = json.loads(json.dumps(_describe_space(space, self._choices)))  # as a header reads back
+        described = _describe_space(space, self._choices, form)
+        self._described = json.loads(json.dumps(described))  # as a header reads back
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,14 +130,12 @@ def read_journal(path: str | os.PathLike[str]) -> tuple[list[str], list[FrozenTr
     return header["directions"], _trials(path, lines, len(header["directions"]), {})
 
 
-def _describe_space(space: Any, choices: Choices) -> Any:
+def _describe_space(space: Any, choices: Choices, form: str | None) -> Any:
     """The space as a journal's header holds it; `choices` are its categorical choices by JSON text."""
     if space is None:
         return None
     if not is_neutral(space):
-        from hpcore.forms import space_form  # asks the installed backends: only for a native space
-
-        return space_form(space)
+        return form
     return {name: _describe(param, choices.get(name, {})) for name, param in space.items()}
 
 

@@ -38,6 +38,7 @@ class FrozenTrial:
     error: str | None = None
     duration: float = 0.0
     user_attrs: dict[str, Any] = field(default_factory=dict)
+    proposer: str | None = None  # the backend (or portfolio member) that proposed it; None when not known
 
     @property
     def value(self) -> float | None:
@@ -59,6 +60,7 @@ class FrozenTrial:
             "error": self.error,
             "duration": self.duration,
             "user_attrs": {k: _jsonable(v, f"user attribute {k!r}") for k, v in self.user_attrs.items()},
+            "proposer": self.proposer,
         }
 
     @classmethod
@@ -81,9 +83,16 @@ class FrozenTrial:
                 error=data.get("error"),
                 duration=float(data.get("duration", 0.0)),
                 user_attrs=dict(data.get("user_attrs", {})),
+                proposer=_proposer(data.get("proposer")),
             )
         except (TypeError, AttributeError) as exc:  # a value of the wrong kind
             raise ValueError(f"it holds a value of the wrong kind ({exc})") from None
+
+
+def _proposer(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"proposer must be a string, got {type(value).__name__}")
+    return value
 
 
 def _jsonable(value: Any, what: str) -> Any:

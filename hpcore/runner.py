@@ -13,6 +13,7 @@ Rules (docs/laws.md §3):
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from hpcore.execute import execute_trial
@@ -47,7 +48,7 @@ class TrialRunner:
             compute_objective=settings.compute_objective,
             catch=settings.catch,
         )
-        self.record(record)
+        record = self.record(record)
         if reraise is not None:
             self.study.budget.stop()
             raise reraise
@@ -61,12 +62,18 @@ class TrialRunner:
         """A trial running elsewhere reported an intermediate value (its engine decides pruning there)."""
         self.observers.trial_reported(self.study, trial, value, step)
 
-    def record(self, record: FrozenTrial) -> None:
-        """A trial ended: hold it in the ledger and journal, tell the backend, then the observers."""
+    def record(self, record: FrozenTrial) -> FrozenTrial:
+        """A trial ended: hold it in the ledger and journal, tell the backend, then the observers.
+
+        A record that names no proposer is the search's backend's.
+        """
+        if record.proposer is None:
+            record = dataclasses.replace(record, proposer=self.study.settings.backend)
         self.study.ledger.record(record)
         if self._tells:
             self.study.hook.hpcore_tell(study=self.study, trial=record)
         self.observers.trial_finished(self.study, record)
+        return record
 
     def should_prune(self, trial: Trial, value: float, step: int) -> bool:
         """The pruner of the trials `run` runs: the observers hear the report, the backend decides."""

@@ -40,6 +40,7 @@ class Trial:
 
     n_objectives = 1
     native: Any = None
+    proposer: str | None = None  # a portfolio's member that proposed it; the runner records the backend otherwise
     prune_signals: tuple[type[BaseException], ...] = (TrialPruned,)
     pruner: Callable[[Trial, float, int], bool] | None = None
     _prune = False
