@@ -37,6 +37,15 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "Backend": "hpcore.backend",
     "Capabilities": "hpcore.backend",
     "is_neutral": "hpcore.space",
+    "same_choice": "hpcore.space",
+    "values_of": "hpcore.space",
+    "losses": "hpcore.objective",
+    "check_count": "hpcore.checks",
+    "check_seconds": "hpcore.checks",
+    "check_seed": "hpcore.checks",
+    "check_exception_classes": "hpcore.checks",
+    "is_count": "hpcore.checks",
+    "is_number": "hpcore.checks",
     "space_form": "hpcore.space",
     "called_with_none": "hpcore.space",
     "all_finite": "hpcore.objective",
@@ -86,6 +95,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from hpcore.backend import Backend, Capabilities
     from hpcore.budget import Budget
+    from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed, is_count, is_number
     from hpcore.driver import search
     from hpcore.errors import (
         BackendNotFound,
@@ -112,12 +122,12 @@ if TYPE_CHECKING:
     from hpcore.hookspecs import hookimpl
     from hpcore.journal import Journal, read_journal
     from hpcore.ledger import Ledger
-    from hpcore.objective import ComputeObjective, Direction, all_finite, default_compute_objective
+    from hpcore.objective import ComputeObjective, Direction, all_finite, default_compute_objective, losses
     from hpcore.plugins import list_backends, plugin_errors, register_backend
     from hpcore.records import BestRun, FrozenTrial, TrialState
     from hpcore.result import SearchResult
     from hpcore.runner import TrialRunner
     from hpcore.settings import Settings
-    from hpcore.space import Categorical, Float, Int, Param, is_neutral, space_form
+    from hpcore.space import Categorical, Float, Int, Param, called_with_none, is_neutral, same_choice, space_form, values_of
     from hpcore.study import Study
     from hpcore.trial import EXHAUSTED, Exhausted, Trial
