@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hpcore import Backend, Capabilities, Direction, FrozenTrial, InvalidArgument, Study, TrialRunner, hookimpl, read_journal
+from hpcore import Backend, Capabilities, Direction, FrozenTrial, InvalidArgument, Study, TrialRunner, check_count, hookimpl, read_journal
 
 from hp_ray.worker import METRIC
 
@@ -251,12 +251,8 @@ def _check_options(options: dict[str, Any], n_objectives: int) -> None:
                 f"{key} was built with metric={metric!r}: leave metric and mode unset, hpcore sets them "
                 "from direction= (the metric Tune sees is the computed objective)."
             )
-    failures = options.get("max_failures", 0)
-    if not isinstance(failures, int) or isinstance(failures, bool) or failures < -1:
-        raise InvalidArgument(f"max_failures must be an int of at least -1 (retry forever), got {failures!r}.")
-    concurrent = options.get("max_concurrent_trials")
-    if concurrent is not None and (not isinstance(concurrent, int) or isinstance(concurrent, bool) or concurrent < 1):
-        raise InvalidArgument(f"max_concurrent_trials must be an int of at least 1, got {concurrent!r}.")
+    check_count("max_failures (-1 retries forever)", options.get("max_failures", 0), minimum=-1)
+    check_count("max_concurrent_trials", options.get("max_concurrent_trials"), optional=True)
     resources = options.get("resources_per_trial")
     if resources is not None and not isinstance(resources, dict):
         raise InvalidArgument(f"resources_per_trial must be a dict such as {{'cpu': 1, 'gpu': 0}}, got {resources!r}.")
