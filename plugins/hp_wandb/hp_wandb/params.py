@@ -6,9 +6,10 @@ Each parameter knows how each local method samples it:
   lies in ``[min, max]`` with ``log(1/x)`` uniform; ``probabilities`` weigh the choices);
 - `grid()`: method ``grid`` visits these values (categorical, constants, ``int_uniform``,
   ``q_uniform``, and neutral parameters with finitely many values); others raise InvalidSpace;
-- `suggest(optuna_trial, key)`: method ``bayes`` asks Optuna's sampler. A neutral parameter is
-  sampled from hp-optuna's translation (``hp_optuna.distributions``), as the optuna backend
-  samples it. Uniform, log-uniform, integer and categorical parameters are Optuna's own distributions; ``normal``, ``log_normal``
+- `suggest(optuna_trial, key)`: method ``bayes`` asks Optuna's sampler, through hp-optuna's
+  translation (``hp_optuna.distributions``): a neutral parameter as the optuna backend samples
+  it; uniform, log-uniform and integer parameters as the neutral parameter of the same range;
+  categorical parameters as Optuna's categorical distribution (plain values as they are, others by index); ``normal``, ``log_normal``
   and ``beta`` are sampled as a quantile in (0, 1) mapped through the distribution's inverse CDF,
   so the model sees a bounded space and the first random trials follow the declared prior;
   ``q_*`` quantize what the underlying distribution gave.
@@ -16,6 +17,7 @@ Each parameter knows how each local method samples it:
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Sequence
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 _PLAIN = (type(None), bool, int, float, str)  # what Optuna's CategoricalDistribution holds as is
 _EDGE = 1e-12  # quantiles are kept inside (0, 1), where every inverse CDF is finite
+QUANTILE = Float(_EDGE, 1 - _EDGE)  # what Optuna samples for normal, log_normal and beta
 
 
 @dataclass(frozen=True)
@@ -116,14 +119,17 @@ class IntUniform(Spec):
     def grid(self) -> list[int]:
         return list(range(self.low, self.high + 1))
 
+    @functools.cached_property
+    def neutral(self) -> Int:
+        """The neutral parameter Optuna samples it as."""
+        return Int(self.low, self.high)
+
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> int:
-        return int(optuna_trial.suggest_int(key, self.low, self.high))
+        return suggest(optuna_trial, key, self.neutral)
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
-        from optuna.distributions import IntDistribution
-
         number = _as_int(value)
-        return None if number is None else (IntDistribution(self.low, self.high), min(max(number, self.low), self.high))
+        return None if number is None else (distribution(self.neutral), min(max(number, self.low), self.high))
 
     def describe(self) -> str:
         return "int_uniform"
@@ -143,15 +149,18 @@ class Uniform(Spec):
             return _clip(math.exp(rng.uniform(math.log(self.low), math.log(self.high))), self.low, self.high)
         return rng.uniform(self.low, self.high)
 
+    @functools.cached_property
+    def neutral(self) -> Float:
+        """The neutral parameter Optuna samples it as."""
+        return Float(self.low, self.high, log=self.log)
+
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
-        return float(optuna_trial.suggest_float(key, self.low, self.high, log=self.log))
+        return float(suggest(optuna_trial, key, self.neutral))
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
-        from optuna.distributions import FloatDistribution
-
         if not _is_real(value):
             return None
-        return FloatDistribution(self.low, self.high, log=self.log), _clip(float(value), self.low, self.high)
+        return distribution(self.neutral), _clip(float(value), self.low, self.high)
 
     def describe(self) -> str:
         return self.name
@@ -174,7 +183,7 @@ class Normal(Spec):
         return math.exp(value) if self.log else value
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
-        return self.ppf(optuna_trial.suggest_float(key, _EDGE, 1 - _EDGE))
+        return self.ppf(suggest(optuna_trial, key, QUANTILE))
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
         if not _is_real(value) or (self.log and value <= 0):
@@ -195,7 +204,7 @@ class Beta(Spec):
         return rng.betavariate(self.a, self.b)
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
-        return beta_ppf(optuna_trial.suggest_float(key, _EDGE, 1 - _EDGE), self.a, self.b)
+        return beta_ppf(suggest(optuna_trial, key, QUANTILE), self.a, self.b)
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
         return _quantile(beta_cdf(float(value), self.a, self.b)) if _is_real(value) else None
@@ -314,9 +323,7 @@ def replay_choice(values: Sequence[Any], value: Any) -> tuple[BaseDistribution, 
 
 
 def _quantile(u: float) -> tuple[BaseDistribution, float]:
-    from optuna.distributions import FloatDistribution
-
-    return FloatDistribution(_EDGE, 1 - _EDGE), _clip(u, _EDGE, 1 - _EDGE)
+    return distribution(QUANTILE), _clip(u, _EDGE, 1 - _EDGE)
 
 
 def _is_real(value: Any) -> bool:
