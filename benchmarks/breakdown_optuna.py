@@ -20,7 +20,8 @@ from typing import Any
 
 import optuna
 from bench_optuna import SPACE, hpcore_objective, raw_objective
-from hp_optuna.handle import OptunaHandle, space_distributions
+from hp_optuna.distributions import space_distributions
+from hp_optuna.handle import OptunaHandle
 
 import hpcore
 from hpcore import execute_trial

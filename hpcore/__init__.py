@@ -43,6 +43,15 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "NativeForm": "hpcore.backend",
     "is_neutral": "hpcore.space",
     "space_form": "hpcore.forms",
+    "same_choice": "hpcore.space",
+    "values_of": "hpcore.space",
+    "losses": "hpcore.objective",
+    "check_count": "hpcore.checks",
+    "check_seconds": "hpcore.checks",
+    "check_seed": "hpcore.checks",
+    "check_exception_classes": "hpcore.checks",
+    "is_count": "hpcore.checks",
+    "is_number": "hpcore.checks",
     "called_with_none": "hpcore.space",
     "all_finite": "hpcore.objective",
     "ComputeObjective": "hpcore.objective",
@@ -93,6 +102,7 @@ if TYPE_CHECKING:
     from hpcore.asktell import AskTellBackend, Problem
     from hpcore.backend import Backend, Capabilities, NativeForm
     from hpcore.budget import Budget
+    from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed, is_count, is_number
     from hpcore.driver import search
     from hpcore.errors import (
         BackendNotFound,
@@ -110,25 +120,25 @@ if TYPE_CHECKING:
         MultipleObjectives,
         NoCompletedTrials,
         NotAJournal,
-        PluginRefused,
         ObjectiveValueError,
+        PluginRefused,
         TrialPruned,
         UnknownParameter,
         ValueCountMismatch,
     )
     from hpcore.execute import INTERRUPTED, execute_trial
+    from hpcore.forms import space_form
     from hpcore.hookspecs import hookimpl
     from hpcore.journal import Journal, read_journal
     from hpcore.ledger import Ledger
-    from hpcore.portfolio import Portfolio
     from hpcore.loop import run_loop
-    from hpcore.objective import ComputeObjective, Direction, all_finite, default_compute_objective
+    from hpcore.objective import ComputeObjective, Direction, all_finite, default_compute_objective, losses
     from hpcore.plugins import list_backends, plugin_errors, register_backend
+    from hpcore.portfolio import Portfolio
     from hpcore.records import BestRun, FrozenTrial, TrialState
     from hpcore.result import SearchResult
     from hpcore.runner import TrialRunner
     from hpcore.settings import Settings
-    from hpcore.forms import space_form
-    from hpcore.space import Categorical, Float, Int, Param, is_neutral
+    from hpcore.space import Categorical, Float, Int, Param, called_with_none, is_neutral, same_choice, values_of
     from hpcore.study import Study
     from hpcore.trial import EXHAUSTED, Exhausted, Trial

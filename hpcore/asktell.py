@@ -31,7 +31,7 @@ from typing import Any
 from hpcore.backend import Backend, Capabilities
 from hpcore.errors import InvalidArgument, InvalidSpace, UnknownParameter
 from hpcore.hookspecs import hookimpl
-from hpcore.objective import Direction
+from hpcore.objective import Direction, losses
 from hpcore.records import FrozenTrial, TrialState
 from hpcore.space import Float, Param, is_neutral
 from hpcore.study import Study
@@ -60,18 +60,18 @@ class AskTellState:
         self.engine = engine
         self.problem = problem
         self.fixed = fixed
-        self.signs = [1.0 if d is Direction.MINIMIZE else -1.0 for d in directions]
+        self.directions = list(directions)
         self.candidates: dict[int, Any] = {}
-        self.worst = [-math.inf] * len(self.signs)
-        self.best = [math.inf] * len(self.signs)
+        self.worst = [-math.inf] * len(self.directions)
+        self.best = [math.inf] * len(self.directions)
         self.lock = threading.RLock()
 
     def losses(self, values: Sequence[float]) -> list[float]:
         """`values` signed so that lower is better; the worst and best losses so far kept."""
-        losses = [sign * value for sign, value in zip(self.signs, values, strict=True)]
-        self.worst = [max(w, loss) for w, loss in zip(self.worst, losses)]
-        self.best = [min(b, loss) for b, loss in zip(self.best, losses)]
-        return losses
+        signed = losses(values, self.directions)
+        self.worst = [max(w, loss) for w, loss in zip(self.worst, signed)]
+        self.best = [min(b, loss) for b, loss in zip(self.best, signed)]
+        return signed
 
     def penalty(self) -> list[float]:
         """The loss a FAILED or PRUNED trial is told by default, per objective."""

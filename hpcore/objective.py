@@ -5,7 +5,8 @@ Rules (docs/laws.md §1, §2):
 - a mapping of metrics goes through `compute_objective`; the default is transformers' rule;
 - a value is a number: a bool is refused, Python's or an array library's (numpy's `bool_`);
 - the number of values must equal the number of directions: a mismatch is a
-  programming error, raised whatever `catch` says.
+  programming error, raised whatever `catch` says;
+- values are compared as losses, `Direction.sign * value` (`losses`), and never stored so (§5).
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ class Direction(str, enum.Enum):
 
     MINIMIZE = "minimize"
     MAXIMIZE = "maximize"
+
+    @property
+    def sign(self) -> float:
+        """1.0 to minimize, -1.0 to maximize: `sign * value` is a loss, lower is better."""
+        return 1.0 if self is Direction.MINIMIZE else -1.0
 
 
 _ALIASES = {
@@ -118,6 +124,11 @@ def _value_list(raw: Any) -> list[float]:
     if isinstance(raw, Sequence) and not isinstance(raw, (str, bytes)) or getattr(raw, "ndim", 0) >= 1:
         return [_as_float(v, "an objective value") for v in raw]
     return [_as_float(raw, "the objective's value")]
+
+
+def losses(values: Sequence[float], directions: Sequence[Direction]) -> list[float]:
+    """`values` as losses to minimize, one per direction (`Direction.sign * value`): never stored, only compared."""
+    return [d.sign * v for d, v in zip(directions, values, strict=True)]
 
 
 def all_finite(values: Sequence[float]) -> bool:

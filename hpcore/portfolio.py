@@ -31,6 +31,7 @@ from hpcore.backend import Backend, Capabilities
 from hpcore.choose import fit
 from hpcore.errors import InvalidArgument
 from hpcore.hookspecs import hookimpl
+from hpcore.objective import Direction, losses
 from hpcore.plugins import get_registry
 from hpcore.records import FrozenTrial, TrialState
 from hpcore.relay import build_relay
@@ -54,12 +55,12 @@ class Member:
 class PortfolioState:
     """One search of a portfolio: its members, who proposed each running trial, the losses so far."""
 
-    def __init__(self, members: list[Member], seed: int | None, signs: list[float]) -> None:
+    def __init__(self, members: list[Member], seed: int | None, directions: Sequence[Direction]) -> None:
         self.members = members
         self.rng = random.Random(seed)
-        self.signs = signs
+        self.directions = list(directions)
         self.proposers: dict[int, Member] = {}
-        self.losses: list[list[float]] = []
+        self.seen: list[list[float]] = []  # the losses of every COMPLETE trial told so far
         self.lock = threading.RLock()
 
     def choose(self) -> Member | None:
@@ -72,12 +73,11 @@ class PortfolioState:
         """The share of earlier COMPLETE trials `trial` beats (docs/laws.md §14); FAILED and PRUNED earn 0."""
         if trial.state is not TrialState.COMPLETE:
             return 0.0
-        losses = [sign * value for sign, value in zip(self.signs, trial.values)]
-        earlier, self.losses = self.losses, [*self.losses, losses]
-        if not earlier:
-            return 1.0
-        beaten = sum(all(a <= b for a, b in zip(losses, other)) and losses != other for other in earlier)
-        return beaten / len(earlier)
+        signed = losses(trial.values, self.directions)
+        earlier = self.seen
+        beaten = sum(all(a <= b for a, b in zip(signed, other)) and signed != other for other in earlier)
+        self.seen.append(signed)
+        return beaten / len(earlier) if earlier else 1.0
 
 
 class Portfolio(Backend):
@@ -118,8 +118,7 @@ class Portfolio(Backend):
             member.ledger, member.budget = study.ledger, study.budget
             member.hook.hpcore_prepare(study=member)
             members.append(Member(backend, member, settings.seed))
-        signs = [1.0 if d.value == "minimize" else -1.0 for d in settings.directions]
-        study.backend_state = PortfolioState(members, settings.seed, signs)
+        study.backend_state = PortfolioState(members, settings.seed, settings.directions)
 
     @hookimpl
     def hpcore_tell_unproposed(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:

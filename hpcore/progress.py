@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from hpcore.hookspecs import hookimpl
-from hpcore.objective import Direction
 from hpcore.records import FrozenTrial, TrialState
 from hpcore.study import Study
 
@@ -38,8 +37,8 @@ class RichProgress:
         best = ""
         if trial.state is TrialState.COMPLETE and not study.settings.is_multi_objective:
             value = trial.values[0]
-            minimize = study.settings.directions[0] is Direction.MINIMIZE
-            better = self._best is None or (value < self._best if minimize else value > self._best)
+            sign = study.settings.directions[0].sign
+            better = self._best is None or sign * value < sign * self._best
             if better:
                 self._best = value
             best = f"best {self._best:.6g}"

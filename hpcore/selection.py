@@ -26,7 +26,7 @@ def select_best(trials: Sequence[FrozenTrial], directions: Sequence[Direction]) 
         raise NoCompletedTrials(
             f"none of the {len(trials)} trial(s) completed: look at their errors, then run more trials."
         )
-    signs = [1.0 if Direction(d) is Direction.MINIMIZE else -1.0 for d in directions]
+    signs = [Direction(d).sign for d in directions]
     if len(signs) == 1:
         sign = signs[0]
         return [min(complete, key=lambda t: (sign * t.values[0], t.number))]

@@ -35,11 +35,13 @@ def _integer(name: str, value: Any) -> int:
 
 
 class Param:
-    """A kind of parameter: its values (`contains`), its quantiles (`from_unit`) and, when finite, its size.
+    """A kind of parameter: its values (`contains`), its quantiles (`from_unit`, `to_unit`) and,
+    when finite, its size and its values in order (`n_points`, `value_at`, `index_of`).
 
     The core knows `Float`, `Int` and `Categorical`. Another kind subclasses `Param`: a backend
-    that samples through `from_unit` takes it; one that translates parameters into an engine's
-    own refuses a kind it does not know with InvalidSpace, before any trial.
+    that samples through `from_unit` takes it; one that enumerates takes it when it is finite
+    (`n_points`, `value_at`); one that translates parameters into an engine's own refuses a
+    kind it does not know with InvalidSpace, before any trial.
     """
 
     @property
@@ -51,8 +53,44 @@ class Param:
         """The value at quantile `u` in [0, 1)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement from_unit")
 
+    def to_unit(self, value: Any) -> float:
+        """A quantile `u` in [0, 1] that `from_unit` maps back to `value`; InvalidSpace for a value outside."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement to_unit")
+
+    def value_at(self, i: int) -> Any:
+        """The `i`-th of a finite parameter's values, 0 <= i < n_points, in increasing order (choices as given)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement value_at")
+
+    def index_of(self, value: Any) -> int:
+        """Where `value` lies among the values (`value_at`'s inverse); InvalidSpace for a value it does not take."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement index_of")
+
     def contains(self, value: Any) -> bool:
         raise NotImplementedError(f"{type(self).__name__} does not implement contains")
+
+    def _index(self, i: int) -> int:
+        """`i` when it is a position among the values; IndexError otherwise."""
+        n = self.n_points
+        if n is None:
+            raise InvalidSpace(f"{self!r} takes uncountably many values: it has no value_at.")
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+            raise IndexError(f"{self!r} has {n} values: i must be an int from 0 to {n - 1}, got {i!r}.")
+        return i
+
+    def _outside(self, value: Any) -> InvalidSpace:
+        return InvalidSpace(f"{value!r} is not a value of {self!r}.")
+
+    def _unit_of_index(self, value: Any) -> float:
+        """The middle of the quantiles `from_unit` maps to `value`, for a kind that buckets [0, 1) evenly."""
+        return (self.index_of(value) + 0.5) / (self.n_points or 1)
+
+
+def values_of(param: Param) -> list[Any]:
+    """Every value of a finite parameter, in order; InvalidSpace for one whose values are not countable."""
+    n = param.n_points
+    if n is None:
+        raise InvalidSpace(f"{param!r} takes uncountably many values: they cannot be listed.")
+    return [param.value_at(i) for i in range(n)]
 
 
 @dataclass(frozen=True)
@@ -99,6 +137,29 @@ class Float(Param):
             value = self.low + u * (self.high - self.low)
         return min(max(value, self.low), self.high)
 
+    def to_unit(self, value: Any) -> float:
+        """`from_unit`'s inverse: exact for a stepped float's values; continuous, within 1e-12 (of the span,
+        or relative on a log scale)."""
+        if not self.contains(value):
+            raise self._outside(value)
+        if self.step is not None:
+            return self._unit_of_index(value)
+        if self.low == self.high:
+            return 0.0
+        if self.log:
+            return (math.log(value) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
+        return (value - self.low) / (self.high - self.low)
+
+    def value_at(self, i: int) -> float:
+        """The `i`-th point of a stepped float, `low + i * step` (the last is `high`)."""
+        index = self._index(i)  # refuses a continuous float
+        return min(self.low + index * (self.step or 0.0), self.high)
+
+    def index_of(self, value: Any) -> int:
+        if self.step is None or not self.contains(value):
+            raise self._outside(value)
+        return min(round((value - self.low) / self.step), (self.n_points or 1) - 1)
+
     def contains(self, value: Any) -> bool:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return False
@@ -144,6 +205,23 @@ class Int(Param):
             return min(max(round(math.exp(lo + u * (hi - lo))), self.low), self.high)
         return self.low + self.step * _bucket(u, self.n_points)
 
+    def to_unit(self, value: Any) -> float:
+        """`from_unit`'s inverse, exact: the middle of the value's bucket, or of its log-scale interval."""
+        if not self.log:
+            return self._unit_of_index(value)
+        if not self.contains(value):
+            raise self._outside(value)
+        lo, hi = math.log(self.low - 0.5), math.log(self.high + 0.5)
+        return (math.log(value) - lo) / (hi - lo)
+
+    def value_at(self, i: int) -> int:
+        return self.low + self.step * self._index(i)
+
+    def index_of(self, value: Any) -> int:
+        if not self.contains(value):
+            raise self._outside(value)
+        return (value - self.low) // self.step
+
     def contains(self, value: Any) -> bool:
         return (
             isinstance(value, int)
@@ -166,7 +244,7 @@ class Categorical(Param):
             raise InvalidSpace("choices is empty: give at least one choice.")
         for i, choice in enumerate(choices):
             for earlier in choices[:i]:
-                if _same_choice(earlier, choice):
+                if same_choice(earlier, choice):
                     raise InvalidSpace(f"choice {choice!r} is given twice: list each choice once.")
         object.__setattr__(self, "choices", tuple(choices))
 
@@ -178,15 +256,28 @@ class Categorical(Param):
         """The choice at quantile `u` in [0, 1), the very object given."""
         return self.choices[_bucket(u, len(self.choices))]
 
+    def to_unit(self, value: Any) -> float:
+        return self._unit_of_index(value)
+
+    def value_at(self, i: int) -> Any:
+        return self.choices[self._index(i)]
+
+    def index_of(self, value: Any) -> int:
+        """The position of the choice `value` is (the very object, or `same_choice`)."""
+        for i, choice in enumerate(self.choices):
+            if value is choice or same_choice(value, choice):
+                return i
+        raise self._outside(value)
+
     def contains(self, value: Any) -> bool:
         for choice in self.choices:
-            if value is choice or _same_choice(value, choice):
+            if value is choice or same_choice(value, choice):
                 return True
         return False
 
 
-def _same_choice(a: Any, b: Any) -> bool:
-    """Equal and of the same type, so that 1, 1.0 and True stay distinct choices."""
+def same_choice(a: Any, b: Any) -> bool:
+    """Whether `a` and `b` are one categorical choice: equal and of the same type, so 1, 1.0 and True are three."""
     return type(a) is type(b) and a == b
 
 

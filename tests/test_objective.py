@@ -65,3 +65,12 @@ def test_booleans_are_refused_whatever_their_type(raw):
 def test_numpy_numbers_are_values():
     assert to_values(np.float32(0.5), 1) == [0.5] and to_values(np.int64(3), 1) == [3.0]
     assert to_values(np.array([0.5, 2.0]), 2) == [0.5, 2.0]
+
+
+def test_a_direction_s_sign_turns_values_into_losses_to_minimize():
+    from hpcore import losses
+
+    assert Direction.MINIMIZE.sign == 1.0 and Direction.MAXIMIZE.sign == -1.0
+    assert losses([2.0, 3.0], [Direction.MINIMIZE, Direction.MAXIMIZE]) == [2.0, -3.0]
+    with pytest.raises(ValueError):
+        losses([1.0], [Direction.MINIMIZE, Direction.MAXIMIZE])  # one value per direction

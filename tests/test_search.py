@@ -402,6 +402,25 @@ def test_an_unknown_parameter_kind_is_refused_by_the_grid_and_sampled_by_random(
     assert {t.params["odd"] for t in result.trials} <= {"a", "b", "c"}
 
 
+def test_a_finite_kind_of_its_own_runs_on_the_grid_through_value_at_and_index_of(tmp_path):
+    from hpcore.testing.conformance import OddParam
+
+    class Letters(OddParam):
+        def value_at(self, i):
+            return "abc"[i]
+
+        def index_of(self, value):
+            if not self.contains(value):
+                raise hpcore.InvalidSpace(f"{value!r} is not a letter of {self!r}")
+            return "abc".index(value)
+
+    space = {"odd": Letters(), "n": hpcore.Int(0, 1)}
+    first = hpcore.search(lambda t: 0.0, space, backend="grid", n_trials=4, seed=0, journal=tmp_path / "j.jsonl")
+    rest = hpcore.search(lambda t: 0.0, space, backend="grid", n_trials=6, seed=0, journal=tmp_path / "j.jsonl")
+    points = [(t.params["odd"], t.params["n"]) for t in rest.trials]
+    assert len(first.trials) == 4 and sorted(points) == sorted((c, n) for c in "abc" for n in (0, 1))
+
+
 @pytest.mark.parametrize("backend", ["random", "optuna"])
 def test_a_finished_search_is_freed_by_reference_counting(backend):
     """No reference cycle holds a search's trials: the cyclic garbage a search leaves does not grow with them."""

@@ -2,10 +2,13 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hpcore
 from hpcore.errors import InvalidSpace
 from hpcore.forms import space_form, validate_space
+from hpcore.testing.strategies import categoricals, floats, ints
 
 
 @pytest.mark.parametrize(
@@ -129,3 +132,77 @@ def test_numpy_scalars_of_the_wrong_kind_are_refused(make, match):
 def test_a_sweep_config_with_a_misspelt_parameters_key_is_still_a_sweep_config():
     assert space_form({"method": "random", "parameter": {"x": {"min": 0, "max": 1}}}) == "wandb"
     assert space_form({"method": object(), "x": {"grid_search": [1, 2]}}) == "ray"
+
+
+# -- positions and quantiles: value_at, index_of, to_unit ---------------------------------
+
+FINITE = st.one_of(floats(stepped=True), ints(), categoricals())
+
+
+@given(FINITE, st.data())
+def test_a_finite_parameter_s_values_round_trip_through_their_index_and_quantile(param, data):
+    i = data.draw(st.integers(0, param.n_points - 1))
+    value = param.value_at(i)
+    assert param.contains(value)
+    assert param.index_of(value) == i
+    again = param.value_at(param.index_of(value))
+    assert again == value and type(again) is type(value)
+    if isinstance(param, hpcore.Categorical):
+        assert again is value  # the very choice object
+    back = param.from_unit(param.to_unit(value))
+    assert back == value and type(back) is type(value)
+    assert 0.0 <= param.to_unit(value) <= 1.0
+
+
+@given(st.one_of(floats(), ints(), categoricals()), st.floats(0.0, 1.0, exclude_max=True))
+def test_to_unit_inverts_from_unit_for_every_kind(param, u):
+    value = param.from_unit(u)
+    back = param.from_unit(param.to_unit(value))
+    if isinstance(param, hpcore.Float) and param.step is None:
+        span = param.high - param.low
+        tolerance = 1e-12 * (abs(value) if param.log else span)
+        assert abs(back - value) <= tolerance, (param, value, back)
+    else:
+        assert back == value and type(back) is type(value)
+        assert param.value_at(param.index_of(value)) == value
+
+
+def test_values_of_lists_a_finite_parameter_in_order():
+    assert hpcore.values_of(hpcore.Int(0, 6, step=2)) == [0, 2, 4, 6]
+    assert hpcore.values_of(hpcore.Float(0.0, 1.0, step=0.25)) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    choices = [True, 1, 1.0, "1"]
+    assert all(a is b for a, b in zip(hpcore.values_of(hpcore.Categorical(choices)), choices))
+    with pytest.raises(InvalidSpace, match="uncountably many"):
+        hpcore.values_of(hpcore.Float(0.0, 1.0))
+
+
+def test_same_choice_tells_apart_values_equal_across_types():
+    assert hpcore.same_choice(1, 1) and hpcore.same_choice("a", "a") and hpcore.same_choice((1, 2), (1, 2))
+    assert not hpcore.same_choice(1, 1.0) and not hpcore.same_choice(1, True) and not hpcore.same_choice(0, False)
+    assert hpcore.Categorical([1, 1.0, True]).index_of(True) == 2
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        (hpcore.Int(0, 10, step=2), 3),
+        (hpcore.Int(0, 10), 11),
+        (hpcore.Int(0, 10), 1.0),
+        (hpcore.Float(0.0, 1.0, step=0.5), 0.25),
+        (hpcore.Float(0.0, 1.0), 2.0),
+        (hpcore.Categorical([1, 2]), True),
+    ],
+)
+def test_a_value_outside_the_parameter_has_no_index_and_no_quantile(param, value):
+    with pytest.raises(InvalidSpace, match="is not a value of"):
+        param.to_unit(value)
+    if param.n_points is not None:
+        with pytest.raises(InvalidSpace, match="is not a value of"):
+            param.index_of(value)
+
+
+def test_value_at_refuses_a_position_outside_and_a_continuous_float():
+    with pytest.raises(IndexError, match="from 0 to 2"):
+        hpcore.Int(0, 2).value_at(3)
+    with pytest.raises(InvalidSpace, match="uncountably many"):
+        hpcore.Float(0.0, 1.0).value_at(0)

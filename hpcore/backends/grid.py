@@ -19,28 +19,25 @@ from hpcore.backend import Backend, Capabilities
 from hpcore.errors import InvalidSpace, UnknownParameter
 from hpcore.hookspecs import hookimpl
 from hpcore.records import FrozenTrial
-from hpcore.space import Categorical, Float, Int, Param
+from hpcore.space import Float, Param, values_of
 from hpcore.study import Study
 from hpcore.trial import EXHAUSTED, Exhausted, Trial
 
 
 def axis(name: str, param: Param) -> list[Any]:
-    """Every value one parameter takes on the grid."""
-    if isinstance(param, Categorical):
-        return list(param.choices)
-    if isinstance(param, Int):
-        return list(range(param.low, param.high + 1, param.step))
-    if not isinstance(param, Float):
-        raise InvalidSpace(
-            f"parameter {name!r} is a {type(param).__name__}, which the grid backend cannot enumerate: "
-            "use Float, Int or Categorical."
-        )
-    if param.step is None:
+    """Every value one parameter takes on the grid: `values_of`, for any finite kind."""
+    if isinstance(param, Float) and param.step is None:
         raise InvalidSpace(
             f"parameter {name!r} is a Float without step, which a grid cannot enumerate: "
             "give it step=, or make it a Categorical."
         )
-    return [min(param.low + i * param.step, param.high) for i in range(param.n_points or 0)]
+    try:
+        return values_of(param)
+    except (InvalidSpace, NotImplementedError):
+        raise InvalidSpace(
+            f"parameter {name!r} is a {type(param).__name__}, which the grid backend cannot enumerate: "
+            "use Float, Int or Categorical, or give the kind n_points and value_at."
+        ) from None
 
 
 class GridState:
@@ -48,6 +45,7 @@ class GridState:
 
     def __init__(self, space: dict[str, Param], seed: int | None) -> None:
         self.names = list(space)
+        self.params = list(space.values())
         self.axes = [axis(name, p) for name, p in space.items()]
         self.total = math.prod(len(a) for a in self.axes)
         rng = random.Random(seed)
@@ -68,11 +66,10 @@ class GridState:
 
     def index_of(self, params: dict[str, Any]) -> int | None:
         index = 0
-        for name, values_on_axis in zip(self.names, self.axes):
-            matches = [i for i, v in enumerate(values_on_axis) if type(v) is type(params.get(name)) and v == params.get(name)]
-            if not matches:
+        for name, param, values_on_axis in zip(self.names, self.params, self.axes):
+            if name not in params or not param.contains(params[name]):
                 return None
-            index = index * len(values_on_axis) + matches[0]
+            index = index * len(values_on_axis) + param.index_of(params[name])
         return index
 
     def visit(self, trials: Sequence[FrozenTrial]) -> None:

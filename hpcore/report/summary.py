@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from hpcore.errors import InvalidArgument, NoCompletedTrials
-from hpcore.objective import Direction
 from hpcore.records import FrozenTrial, TrialState
 from hpcore.result import SearchResult
 
@@ -48,12 +47,12 @@ def complete(result: SearchResult) -> list[FrozenTrial]:
 
 def best_so_far(result: SearchResult) -> list[float | None]:
     """One entry per trial, in number order: the best COMPLETE value up to it (first objective)."""
-    better = min if result.directions[0] is Direction.MINIMIZE else max
+    sign = result.directions[0].sign
     best: float | None = None
     curve = []
     for t in result.trials:
-        if t.state is TrialState.COMPLETE:
-            best = t.values[0] if best is None else better(best, t.values[0])
+        if t.state is TrialState.COMPLETE and (best is None or sign * t.values[0] < sign * best):
+            best = t.values[0]
         curve.append(best)
     return curve
 
@@ -161,8 +160,8 @@ def _compare_one(name: str, result: SearchResult, at: Sequence[int], target: flo
     curve = best_so_far(result)
     reached = None
     if target is not None:
-        minimize = result.directions[0] is Direction.MINIMIZE
-        hits = [i + 1 for i, best in enumerate(curve) if best is not None and (best <= target if minimize else best >= target)]
+        sign = result.directions[0].sign
+        hits = [i + 1 for i, best in enumerate(curve) if best is not None and sign * best <= sign * target]
         reached = hits[0] if hits else None
     states = [t.state for t in result.trials]
     chosen = pareto_front(result)  # the search's best trial, as show prints it (a selection plugin may have chosen it)

@@ -46,7 +46,7 @@ from hpcore.errors import (
     ValueCountMismatch,
 )
 from hpcore.journal import read_journal
-from hpcore.objective import Direction, parse_directions
+from hpcore.objective import Direction, losses, parse_directions
 from hpcore.plugins import get_registry
 from hpcore.records import TrialState, by_number
 from hpcore.relay import build_relay
@@ -229,8 +229,8 @@ class BackendConformance:
             complete = [t for t in result.trials if t.state is TrialState.COMPLETE]
             best = result.best_trial
             assert result.best_trials == select_best(result.trials, parse_directions(direction[0]))
-            pick = min if parse_directions(direction[0])[0] is Direction.MINIMIZE else max
-            best_value = pick(t.value for t in complete)
+            sign = parse_directions(direction[0])[0].sign
+            best_value = min((t.value for t in complete), key=lambda v: sign * v)
             assert best.value == best_value
             assert best.number == min(t.number for t in complete if t.value == best_value)
             assert result.best_runs()[0].objective == best_value
@@ -258,9 +258,8 @@ class BackendConformance:
         def prop(space: dict[str, Param], direction: list[str], rows: list[tuple[float, ...]]) -> None:
             k = len(direction)
             result = self.run_search(lambda trial: list(rows[trial.number % len(rows)][:k]), space, direction=direction)
-            signs = [1 if d is Direction.MINIMIZE else -1 for d in parse_directions(direction)]
             complete = [t for t in result.trials if t.state is TrialState.COMPLETE]
-            scaled = {t.number: [s * v for s, v in zip(signs, t.values)] for t in complete}
+            scaled = {t.number: losses(t.values, parse_directions(direction)) for t in complete}
             expected = [
                 t.number for t in complete if not any(dominates(scaled[o.number], scaled[t.number]) for o in complete)
             ]

@@ -33,7 +33,7 @@ class EvolveState:
 
     def __init__(self, seed: int | None, direction: Direction, step: float) -> None:
         self.rng = random.Random(seed)
-        self.sign = 1.0 if direction is Direction.MINIMIZE else -1.0  # scores are minimized: negate to maximize
+        self.sign = direction.sign  # scores are minimized: maximizing negates them
         self.best: dict[str, float] = {}
         self.best_score = math.inf
         self.step = step
@@ -88,7 +88,7 @@ class EvolveBackend(hpcore.Backend):
     @hpcore.hookimpl
     def hpcore_prepare(self, study: hpcore.Study) -> bool:
         step = study.settings.options.get("initial_step", 0.2)
-        if not isinstance(step, (int, float)) or isinstance(step, bool) or not 0 < step <= MAX_STEP:
+        if not (hpcore.is_number(step) and 0 < step <= MAX_STEP):
             raise InvalidArgument(f"initial_step must be a number in (0, {MAX_STEP}], got {step!r}.")
         study.backend_state = EvolveState(study.settings.seed, study.settings.directions[0], float(step))
         return True

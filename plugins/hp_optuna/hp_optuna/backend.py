@@ -30,10 +30,11 @@ from hpcore import (
 )
 
 from hp_optuna import optuna_internals
-from hp_optuna.handle import Distributions, OptunaHandle, space_distributions
+from hp_optuna.distributions import Distributions, space_distributions
+from hp_optuna.handle import OptunaHandle
 from hp_optuna.ledger import finished_trials, number_offset
 from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, open_stored, run_options, study_directions
-from hp_optuna.replay import replay
+from hp_optuna.replay import in_space, replay
 
 if TYPE_CHECKING:
     import optuna
@@ -108,7 +109,7 @@ class OptunaBackend(Backend):
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             optuna.storages.fail_stale_trials(optuna_study)  # a killed worker's trial, where heartbeats tell
         if study.ledger.trials and not optuna_study.get_trials(deepcopy=False):
-            replay(optuna_study, study.ledger.trials, study.settings.space)  # a journal's trials, so the sampler learns
+            replay(optuna_study, study.ledger.trials, in_space(study.settings.space))  # a journal's trials, so the sampler learns
         offset = number_offset(optuna_study.get_trials(deepcopy=False))
         n_trials = study.budget.trials_left()
         timeout = study.budget.time_left()

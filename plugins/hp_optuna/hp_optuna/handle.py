@@ -1,8 +1,8 @@
-"""The trial handle around an ``optuna.Trial``, and the neutral-to-Optuna parameter translation.
+"""The trial handle around an ``optuna.Trial``.
 
 Rules:
 - a neutral parameter is sampled from the distribution the matching ``suggest_*`` call
-  would build, with the same bounds, so hpcore proposes exactly what raw Optuna proposes;
+  would build (``hp_optuna.distributions``), so hpcore proposes exactly what raw Optuna proposes;
 - a distribution is built once per search and parameter (``Distributions``): for a neutral
   space before the first trial, for a define-by-run parameter when first asked (the core hands
   back the same parameter object for the same ``suggest_*`` arguments); it is sampled through
@@ -19,48 +19,13 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hpcore import Categorical, Float, Int, InvalidSpace, Param, Trial, TrialPruned, is_neutral
+from hpcore import Int, InvalidSpace, Param, Trial, TrialPruned
 
 from hp_optuna import optuna_internals
+from hp_optuna.distributions import Distributions, distribution, suggest
 
 if TYPE_CHECKING:
     import optuna
-    from optuna.distributions import BaseDistribution
-
-Distributions = dict[str, tuple[Param, "BaseDistribution"]]  # one search's: name -> (parameter, its distribution)
-
-
-def distribution(param: Param) -> BaseDistribution:
-    """The Optuna distribution of `param`: the one its ``suggest_*`` call builds."""
-    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-
-    if isinstance(param, Categorical):
-        return CategoricalDistribution(param.choices)
-    if isinstance(param, Int):
-        return IntDistribution(param.low, param.high, log=param.log, step=param.step)
-    if isinstance(param, Float):
-        return FloatDistribution(param.low, param.high, log=param.log, step=param.step)
-    raise InvalidSpace(
-        f"the optuna backend does not know the parameter kind {type(param).__name__}: use Float, Int or Categorical."
-    )
-
-
-def space_distributions(space: Any) -> Distributions:
-    """Each parameter of a neutral space with its Optuna distribution; empty for any other space.
-
-    A space Optuna cannot sample is refused here, before any trial runs.
-    """
-    if not is_neutral(space):
-        return {}
-    built: Distributions = {}
-    for name, param in space.items():
-        try:
-            built[name] = (param, distribution(param))
-        except InvalidSpace as exc:
-            raise InvalidSpace(f"parameter {name!r}: {exc}") from None
-        except ValueError as exc:
-            raise InvalidSpace(f"parameter {name!r}: Optuna cannot sample {param}: {exc}") from None
-    return built
 
 
 class OptunaHandle(Trial):
@@ -99,8 +64,7 @@ class OptunaHandle(Trial):
         """A parameter without a built distribution (`suggest` samples the others): build it, keep it, sample it."""
         built = distribution(param)
         self.distributions[name] = (param, built)
-        value = self._suggest(name, built)
-        return int(value) if isinstance(param, Int) else value
+        return suggest(self.optuna_trial, name, param, built)
 
     def _sample_native(self, space: Callable[[optuna.Trial], Any]) -> Mapping[str, Any]:
         params = space(self.optuna_trial)

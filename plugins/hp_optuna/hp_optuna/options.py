@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hpcore import InvalidArgument, Study
+from hpcore import InvalidArgument, Study, check_count
 
 from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch, StudyNotFound
 from hp_optuna.stored import check_space, check_storable
@@ -164,8 +164,7 @@ def _storage(options: dict[str, Any]) -> Any:
                 f"storage must be a URL such as 'sqlite:///runs.db' or an Optuna storage object, got {storage!r}."
             )
         return storage
-    if interval is not None and (not isinstance(interval, int) or isinstance(interval, bool) or interval < 1):
-        raise InvalidArgument(f"heartbeat_interval must be a whole number of seconds (at least 1) or None, got {interval!r}.")
+    check_count("heartbeat_interval (seconds)", interval, optional=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from hpcore import Categorical, InvalidSpace, is_neutral
 
 from hp_optuna.errors import StudyMismatch
-from hp_optuna.handle import space_distributions
+from hp_optuna.distributions import space_distributions
 
 if TYPE_CHECKING:
     import optuna

@@ -12,11 +12,15 @@ Rules:
 - `seed` seeds the default search (Tune's BasicVariantGenerator, which then caps concurrent
   trials itself), never a `search_alg` the user passes; a resumed search seeds it with
   `seed` plus the number of trials it already holds, so it proposes new configs;
-- every ended trial is also written to the run journal, `hpcore_trials.jsonl` in the run's
-  directory (`storage_path`/`name`); `resume=True` continues that search: `hpcore_load_trials`
-  returns the run journal's trials (they never run again), and this call runs a new Tune
-  run in the same directory whose trials are numbered after them; trials the previous call
-  had not ended are not in the journal and are not run again under their numbers;
+- a search keeps one journal, the core's: the user's `journal=`, or else the run journal,
+  `hpcore_trials.jsonl` in the run's directory (`storage_path`/`name`), which
+  `hpcore_load_trials` opens as the search's journal (`Ledger.use_journal`), so each ended
+  trial is written once, to one locked file, as it ends;
+- `resume=True` continues the run directory's search: the run journal's trials are loaded
+  (they never run again), and this call runs a new Tune run in the same directory whose
+  trials are numbered after them; trials the previous call had not ended are not in the
+  journal and are not run again under their numbers. With `journal=`, that journal is the
+  search's record: a run journal there is read, never written;
 - without `resume=True`, a run directory that holds a run journal starts over (the old
   journal is removed, with a warning).
 """
@@ -32,7 +36,19 @@ from pathlib import Path
 from typing import Any
 
 from hpcore import (
-    Backend, Capabilities, Direction, FrozenTrial, InvalidArgument, NativeForm, Study, TrialRunner, hookimpl, read_journal,
+    Backend,
+    Capabilities,
+    Direction,
+    FrozenTrial,
+    InvalidArgument,
+    NativeForm,
+    Journal,
+    Study,
+    TrialRunner,
+    check_count,
+    hookimpl,
+    read_journal,
+    space_form,
 )
 
 from hp_ray.space import is_tune_space
@@ -133,30 +149,29 @@ class RayBackend(Backend):
 
     @hookimpl
     def hpcore_load_trials(self, study: Study) -> list[FrozenTrial]:
-        """Resuming: the run journal's trials. Nothing is opened for writing here."""
+        """The run journal as the search's journal (its trials, when resuming); with `journal=`, read only."""
         search: RaySearch = study.backend_state
-        if not search.resuming:
-            if search.options.get("resume"):
-                log.info("nothing to resume at %s; starting a new run there", search.path)
-            return []
-        return read_journal(search.journal_path)[1]
+        if search.options.get("resume") and not search.resuming:
+            log.info("nothing to resume at %s; starting a new run there", search.path)
+        if study.ledger.journal is not None:  # journal=: the search's one journal
+            return read_journal(search.journal_path)[1] if search.resuming else []
+        if not search.resuming and search.journal_path.exists():
+            log.warning("%s holds an earlier run's trials; starting over", search.path)
+            search.journal_path.unlink()
+        settings = study.settings
+        study.ledger.use_journal(Journal(search.journal_path, settings.directions, settings.space, space_form(settings.space)))
+        return []
 
     @hookimpl
     def hpcore_optimize(self, study: Study, runner: TrialRunner) -> bool:
-        """Open the run journal, build the driver and the Tuner, run it, and end as the driver says."""
-        from hpcore import Journal
-
+        """Build the driver and the Tuner, run it, and end as the driver says."""
         from hp_ray.driver import Driver, interrupts_stop
 
         search: RaySearch = study.backend_state
         if study.budget.trials_left() == 0:
             return True
-        if not search.resuming and search.journal_path.exists():
-            log.warning("%s holds an earlier run's trials; starting over", search.path)
-            search.journal_path.unlink()
-        journal = Journal(search.journal_path, study.settings.directions, study.settings.space)
         metric = search.metrics[0] if len(search.metrics) == 1 else None
-        driver = Driver(search.path, study, runner, search.space, metric, _budget(study, search), journal)
+        driver = Driver(search.path, study, runner, search.space, metric, _budget(study, search))
         try:
             tuner = _tuner(study, search, driver)
             with interrupts_stop(driver):
@@ -168,7 +183,6 @@ class RayBackend(Backend):
             raise
         finally:
             driver.close()
-            journal.close()
         if driver.error is not None:
             raise driver.error
         return True
@@ -260,12 +274,8 @@ def _check_options(options: dict[str, Any], n_objectives: int) -> None:
                 f"{key} was built with metric={metric!r}: leave metric and mode unset, hpcore sets them "
                 "from direction= (the metric Tune sees is the computed objective)."
             )
-    failures = options.get("max_failures", 0)
-    if not isinstance(failures, int) or isinstance(failures, bool) or failures < -1:
-        raise InvalidArgument(f"max_failures must be an int of at least -1 (retry forever), got {failures!r}.")
-    concurrent = options.get("max_concurrent_trials")
-    if concurrent is not None and (not isinstance(concurrent, int) or isinstance(concurrent, bool) or concurrent < 1):
-        raise InvalidArgument(f"max_concurrent_trials must be an int of at least 1, got {concurrent!r}.")
+    check_count("max_failures (-1 retries forever)", options.get("max_failures", 0), minimum=-1)
+    check_count("max_concurrent_trials", options.get("max_concurrent_trials"), optional=True)
     resources = options.get("resources_per_trial")
     if resources is not None and not isinstance(resources, dict):
         raise InvalidArgument(f"resources_per_trial must be a dict such as {{'cpu': 1, 'gpu': 0}}, got {resources!r}.")

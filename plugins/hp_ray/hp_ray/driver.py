@@ -4,8 +4,7 @@ Rules:
 - each Tune trial gets the next number of the search's ledger when Tune creates it, carried
   in its name; a retried trial (`max_failures`) keeps its name, so it is one trial;
 - every event goes through the search's `TrialRunner`: a trial's start and reports to the
-  observers, its end to the ledger, the backend and the observers; the run journal gets
-  each ended trial first;
+  observers, its end to the ledger (and the search's one journal), the backend and the observers;
 - a trial that returns a record is recorded as the worker's `execute_trial` decided;
 - a trial that ends without one was stopped by the scheduler: PRUNED, with the values it reported;
 - a trial Ray gave up on (an actor that died past `max_failures`) is FAILED with Ray's error;
@@ -33,7 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hpcore import INTERRUPTED, FrozenTrial, Journal, Study, TrialRunner, TrialState
+from hpcore import INTERRUPTED, FrozenTrial, Study, TrialRunner, TrialState
 from ray.tune import Callback, Stopper
 
 from hp_ray import tune_internals
@@ -67,11 +66,8 @@ def live_stopper(key: str) -> SearchStopper:
 class Driver(Callback):
     """Tune callback and trial namer of one search, writing to its Study."""
 
-    def __init__(
-        self, key: str, study: Study, runner: TrialRunner, space: Any, metric: str | None, budget: int | None, journal: Journal
-    ) -> None:
+    def __init__(self, key: str, study: Study, runner: TrialRunner, space: Any, metric: str | None, budget: int | None) -> None:
         self.key = key
-        self.journal = journal
         self.study = study
         self.runner = runner
         self.space = space
@@ -185,7 +181,6 @@ class Driver(Callback):
         if record.number != self._number(trial) or record.user_attrs.get("ray_trial_id") != trial.trial_id:
             user_attrs = {**record.user_attrs, "ray_trial_id": trial.trial_id}
             record = dataclasses.replace(record, number=self._number(trial), user_attrs=user_attrs)
-        self.journal.append(record)
         self.runner.record(record)
 
 

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from hpcore import Categorical, Float, Int, InvalidSpace, Param, called_with_none, is_neutral, space_form
+from hpcore import Categorical, Float, Int, InvalidSpace, Param, called_with_none, is_neutral, space_form, values_of
 
 MAX_CHOICES = 100_000
 
@@ -74,23 +74,18 @@ def to_domain(name: str, param: Param) -> Any:
 
 
 def _grid(name: str, param: Int | Float) -> list[Any]:
-    if param.n_points > MAX_CHOICES:
+    if (param.n_points or 0) > MAX_CHOICES:
         raise InvalidSpace(
             f"parameter {name!r} has {param.n_points} steps, more than the {MAX_CHOICES} the ray "
             "backend lists as choices: use a larger step, or drop step."
         )
-    if isinstance(param, Int):
-        return list(range(param.low, param.high + 1, param.step))
-    return [min(param.low + i * param.step, param.high) for i in range(param.n_points)]
+    return values_of(param)
 
 
 def from_config(name: str, param: Param, value: Any) -> Any:
     """A sampled config value as the param's own type: Python numbers, the very choice object."""
     if isinstance(param, Categorical):
-        for choice in param.choices:
-            if choice is value or (type(choice) is type(value) and choice == value):
-                return choice
-        return value
+        return param.value_at(param.index_of(value)) if param.contains(value) else value
     if isinstance(param, Int):
         return min(max(int(value), param.low), param.high)
     return min(max(float(value), param.low), param.high)

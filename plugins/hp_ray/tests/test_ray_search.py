@@ -341,6 +341,26 @@ def test_a_run_an_uncovered_error_ended_resumes_without_running_that_trial_again
     assert "LookupError: not covered" in result.trials[1].error
 
 
+def test_a_search_writes_each_trial_to_one_journal_the_users_or_the_run_directorys(storage: str, tmp_path: Path) -> None:
+    def lines(path: Path) -> int:
+        return len(path.read_text().splitlines())
+
+    space, journal = {"x": hpcore.Float(0, 1)}, tmp_path / "given.jsonl"
+    options = dict(backend="ray", n_trials=3, storage_path=storage, max_concurrent_trials=1)
+    given = hpcore.search(lambda t: t.params["x"], space, name="given", journal=journal, **options)
+    assert not Path(storage, "given", "hpcore_trials.jsonl").exists()  # journal= is the search's one journal
+    assert [t.number for t in hpcore.read_journal(journal)[1]] == [t.number for t in given.trials] == [0, 1, 2]
+    assert lines(journal) == 1 + 3  # the header, one line per trial
+
+    hpcore.search(lambda t: t.params["x"], space, name="own", **options)
+    run_journal = Path(storage, "own", "hpcore_trials.jsonl")
+    assert lines(run_journal) == 1 + 3
+    later = tmp_path / "later.jsonl"
+    again = hpcore.search(lambda t: t.params["x"], space, name="own", resume=True, journal=later, **options)
+    assert [t.number for t in again.trials] == list(range(6))
+    assert lines(run_journal) == 1 + 3 and lines(later) == 1 + 3  # the run journal read, not written
+
+
 def test_same_seed_same_configs_and_n_jobs_caps_concurrency(storage: str) -> None:
     runs = [
         hpcore.search(lambda t: t.params["x"], TRANSFORMERS_SPACE | {"x": tune.uniform(0, 1)}, backend="ray",

@@ -28,11 +28,8 @@ from hpcore import (
     EXHAUSTED,
     Backend,
     Capabilities,
-    Categorical,
     Exhausted,
-    Float,
     FrozenTrial,
-    Int,
     InvalidArgument,
     InvalidSpace,
     NativeForm,
@@ -49,6 +46,7 @@ from hpcore import (
 from hp_wandb import mode as modes
 from hp_wandb.config import Plan, is_sweep_config, make_plan, online_config
 from hp_wandb.methods import HyperbandStopper, Method, make_method
+from hp_wandb.params import from_json
 from hp_wandb.runs import RunWriter, check_dir, check_settings, check_tags
 
 log = logging.getLogger("hp_wandb")
@@ -124,7 +122,7 @@ class OnlineTrial(Trial):
                 f"{name!r} is not among the W&B sweep's parameters {sorted(self._config)}: add it to the space "
                 "(an online sweep samples on the server, so nothing is sampled define-by-run)."
             )
-        return _from_server(self._config[name], param)
+        return from_json(param, self._config[name])
 
     def _sample_native(self, space: Any) -> Mapping[str, Any]:
         return dict(self._config)
@@ -205,7 +203,8 @@ class LocalSweep(SweepRuns):
             self.stopper.add(record)
         target = self.plan.target
         if target is not None and record.state is TrialState.COMPLETE:
-            reached = record.values[0] <= target if study.settings.directions[0].value == "minimize" else record.values[0] >= target
+            sign = study.settings.directions[0].sign
+            reached = sign * record.values[0] <= sign * target
             if reached:
                 log.info("trial %d reached the metric's target %s: the sweep starts no more trials", record.number, target)
                 study.budget.stop()
@@ -371,19 +370,3 @@ class WandbBackend(Backend):
     def hpcore_trial_finished(self, study: Study, trial: FrozenTrial) -> None:
         if study.settings.backend == self.name and study.backend_state is not None:
             study.backend_state.trial_finished(trial)
-
-
-def _from_server(value: Any, param: Param) -> Any:
-    """A value the W&B server sent, as the neutral parameter holds it (JSON turns tuples into lists, 2.0 into 2)."""
-    if isinstance(param, Categorical):
-        for choice in param.choices:
-            if isinstance(choice, tuple) and isinstance(value, list) and list(choice) == value:
-                return choice
-            if type(choice) is type(value) and choice == value:
-                return choice
-        return value
-    if isinstance(param, Int) and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(param, Float) and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hpcore import InvalidArgument, InvalidSpace, Settings, called_with_none, is_neutral
+from hpcore import InvalidArgument, InvalidSpace, Settings, called_with_none, check_count, is_neutral
 
 from hp_wandb.params import Beta, Choice, Constant, IntUniform, Neutral, Normal, Quantized, Spec, Uniform
 
@@ -307,9 +307,7 @@ def _early_terminate(config: Mapping[str, Any] | None, option: Any) -> Hyperband
     if not _is_number(eta) or eta <= 1:
         raise error(f"{what}'s 'eta' must be a number greater than 1, got {eta!r}.")
     for key in ("min_iter", "max_iter", "s"):
-        value = chosen.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-            raise error(f"{what}'s {key!r} must be an int of at least 1, got {value!r}.")
+        check_count(f"{what}'s {key!r}", chosen.get(key), optional=True, error=error)
     if "strict" in chosen and not isinstance(chosen["strict"], bool):
         raise error(f"{what}'s 'strict' must be true or false, got {chosen['strict']!r}.")
     bands: list[int] = []
@@ -335,8 +333,7 @@ def _early_terminate(config: Mapping[str, Any] | None, option: Any) -> Hyperband
 def _run_cap(config: Mapping[str, Any] | None, option: Any) -> int | None:
     written = None if config is None else config.get("run_cap")
     for what, value, error in (("the sweep config's 'run_cap'", written, InvalidSpace), ("run_cap=", option, InvalidArgument)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-            raise error(f"{what} must be an int of at least 1, got {value!r}.")
+        check_count(what, value, optional=True, error=error)
     if written is not None and option is not None and written != option:
         raise InvalidArgument(f"the sweep config says run_cap {written} and run_cap={option} was passed: give it once.")
     return written if written is not None else option
@@ -501,7 +498,7 @@ def _ordered(where: str, low: float, high: float) -> None:
 # -- neutral spaces as W&B configs (online sweeps) ----------------------------------------
 def neutral_to_wandb(space: Mapping[str, Any]) -> dict[str, Any]:
     """A W&B ``parameters`` dict that samples what a neutral space samples."""
-    from hpcore import Categorical, Float, Int
+    from hpcore import Categorical, Float, Int, values_of
 
     out: dict[str, Any] = {}
     for name, param in space.items():
@@ -513,9 +510,9 @@ def neutral_to_wandb(space: Mapping[str, Any]) -> dict[str, Any]:
             if param.step == 1:
                 out[name] = {"distribution": "int_uniform", "min": param.low, "max": param.high}
             else:
-                out[name] = {"values": list(range(param.low, param.high + 1, param.step))}
+                out[name] = {"values": values_of(param)}
         elif isinstance(param, Float) and param.step is not None:
-            out[name] = {"values": [min(param.low + i * param.step, param.high) for i in range(param.n_points or 0)]}
+            out[name] = {"values": values_of(param)}
         elif isinstance(param, Float):
             kind = "log_uniform_values" if param.log else "uniform"
             out[name] = {"distribution": kind, "min": float(param.low), "max": float(param.high)}

@@ -19,13 +19,16 @@ import contextlib
 import math
 import random
 import threading
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hpcore import Direction, FrozenTrial, InvalidSpace, Param, Trial, TrialState, UnknownParameter
+from hp_optuna.distributions import suggest
+from hp_optuna.replay import replay
+from hpcore import Categorical, Direction, Float, FrozenTrial, Int, InvalidSpace, Param, Trial, TrialState, UnknownParameter, same_choice
 
 from hp_wandb.config import Hyperband, Plan
-from hp_wandb.params import Spec, suggest_neutral
+from hp_wandb.params import Neutral, Spec
 
 if TYPE_CHECKING:
     import optuna
@@ -101,7 +104,7 @@ class GridMethod(Method):
         index = 0
         for key, axis in zip(self.keys, self.axes):
             found, value = _lookup(trial.params, self.plan.paths.get(key, (key,)))
-            matches = [i for i, v in enumerate(axis) if found and type(v) is type(value) and v == value]
+            matches = [i for i, v in enumerate(axis) if found and same_choice(v, value)]
             if not matches:
                 return None
             index = index * len(axis) + matches[0]
@@ -113,7 +116,8 @@ class BayesMethod(Method):
         import optuna
 
         for spec in plan.specs:  # a neutral kind Optuna cannot model is refused before any trial
-            _check_bayes(spec)
+            if isinstance(spec, Neutral):
+                _check_bayes(spec.key, spec.param)
         self.specs = list(plan.specs)
         self.paths = plan.paths
         self.replayed = False
@@ -127,33 +131,28 @@ class BayesMethod(Method):
             self.replayed = True
             self._replay(trials)
         optuna_trial = self.optuna_study.ask()
-        return {spec.key: spec.suggest(optuna_trial, spec.key) for spec in self.specs}, optuna_trial
+        with _in_memory_choices():
+            return {spec.key: spec.suggest(optuna_trial, spec.key) for spec in self.specs}, optuna_trial
 
     def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
-        return suggest_neutral(trial.optuna_trial, name, param)
+        _check_bayes(name, param)
+        with _in_memory_choices():
+            return suggest(trial.optuna_trial, name, param)
 
     def _replay(self, trials: Sequence[FrozenTrial]) -> None:
-        """A resumed search's trials (from its journal), told to the model before it proposes."""
-        from optuna.trial import TrialState as OptunaState
-        from optuna.trial import create_trial
+        """A resumed search's trials (from its journal), told to the model before it proposes (hp-optuna's replay)."""
+        with _quiet_optuna(), _in_memory_choices():
+            replay(self.optuna_study, trials, self._placed)
 
-        frozen = []
-        for trial in trials:
-            params, distributions = {}, {}
-            for spec in self.specs:
-                found, value = _lookup(trial.params, self.paths.get(spec.key, (spec.key,)))
-                placed = spec.replay(value) if found else None
-                if placed is not None:
-                    distributions[spec.key], params[spec.key] = placed
-            complete = trial.state is TrialState.COMPLETE
-            state = OptunaState.COMPLETE if complete else OptunaState.PRUNED if trial.state is TrialState.PRUNED else OptunaState.FAIL
-            frozen.append(create_trial(
-                state=state, params=params, distributions=distributions, values=list(trial.values) if complete else None,
-                intermediate_values=dict(trial.intermediate),
-            ))
-        if frozen:
-            with _quiet_optuna():
-                self.optuna_study.add_trials(frozen)
+    def _placed(self, trial: FrozenTrial) -> dict[str, tuple[Any, Any]]:
+        """Each spec's Optuna distribution and the value in it that gave the trial's value, where there is one."""
+        placed = {}
+        for spec in self.specs:
+            found, value = _lookup(trial.params, self.paths.get(spec.key, (spec.key,)))
+            where = spec.replay(value) if found else None
+            if where is not None:
+                placed[spec.key] = where
+        return placed
 
     def tell(self, record: FrozenTrial, handle: Any) -> None:
         from optuna.trial import TrialState as OptunaState
@@ -178,14 +177,10 @@ def make_method(plan: Plan, seed: int | None, directions: Sequence[Direction]) -
     return RandomMethod(plan.specs, seed)
 
 
-def _check_bayes(spec: Spec) -> None:
-    from hpcore import Categorical, Float, Int
-
-    from hp_wandb.params import Neutral
-
-    if isinstance(spec, Neutral) and not isinstance(spec.param, (Float, Int, Categorical)):
+def _check_bayes(name: str, param: Param) -> None:
+    if not isinstance(param, (Float, Int, Categorical)):
         raise InvalidSpace(
-            f"parameter {spec.key!r} is a {type(spec.param).__name__}, which method bayes cannot model: "
+            f"parameter {name!r} is a {type(param).__name__}, which method bayes cannot model: "
             "use Float, Int or Categorical, or method random."
         )
 
@@ -197,6 +192,14 @@ def _lookup(params: Mapping[str, Any], path: tuple[str, ...]) -> tuple[bool, Any
             return False, None
         node = node[part]
     return True, node
+
+
+@contextlib.contextmanager
+def _in_memory_choices() -> Iterator[None]:
+    """The model's study is in memory: Optuna's warning that a choice is not fit for a storage does not apply."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Choices for a categorical distribution", UserWarning)
+        yield
 
 
 @contextlib.contextmanager
@@ -218,7 +221,7 @@ class HyperbandStopper:
     def __init__(self, hyperband: Hyperband, direction: Direction) -> None:
         self.bands = hyperband.bands
         self.fraction = 1.0 / hyperband.eta
-        self.sign = -1.0 if direction is Direction.MAXIMIZE else 1.0
+        self.sign = direction.sign
         self.histories: dict[int, list[float]] = {}  # finished trials' intermediate values, in step order
 
     def add(self, record: FrozenTrial) -> None:

@@ -6,8 +6,10 @@ Each parameter knows how each local method samples it:
   lies in ``[min, max]`` with ``log(1/x)`` uniform; ``probabilities`` weigh the choices);
 - `grid()`: method ``grid`` visits these values (categorical, constants, ``int_uniform``,
   ``q_uniform``, and neutral parameters with finitely many values); others raise InvalidSpace;
-- `suggest(optuna_trial, key)`: method ``bayes`` asks Optuna's sampler. Uniform, log-uniform,
-  integer and categorical parameters are Optuna's own distributions; ``normal``, ``log_normal``
+- `suggest(optuna_trial, key)`: method ``bayes`` asks Optuna's sampler, through hp-optuna's
+  translation (``hp_optuna.distributions``): a neutral parameter as the optuna backend samples
+  it; uniform, log-uniform and integer parameters as the neutral parameter of the same range;
+  categorical parameters as Optuna's categorical distribution (plain values as they are, others by index); ``normal``, ``log_normal``
   and ``beta`` are sampled as a quantile in (0, 1) mapped through the distribution's inverse CDF,
   so the model sees a bounded space and the first random trials follow the declared prior;
   ``q_*`` quantize what the underlying distribution gave.
@@ -15,6 +17,7 @@ Each parameter knows how each local method samples it:
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Sequence
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
-from hpcore import Categorical, Float, Int, InvalidSpace, Param
+from hp_optuna.distributions import distribution, suggest
+from hpcore import Categorical, Float, Int, InvalidSpace, Param, same_choice, values_of
 
 if TYPE_CHECKING:
     import optuna
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 
 _PLAIN = (type(None), bool, int, float, str)  # what Optuna's CategoricalDistribution holds as is
 _EDGE = 1e-12  # quantiles are kept inside (0, 1), where every inverse CDF is finite
+QUANTILE = Float(_EDGE, 1 - _EDGE)  # what Optuna samples for normal, log_normal and beta
 
 
 @dataclass(frozen=True)
@@ -114,14 +119,17 @@ class IntUniform(Spec):
     def grid(self) -> list[int]:
         return list(range(self.low, self.high + 1))
 
+    @functools.cached_property
+    def neutral(self) -> Int:
+        """The neutral parameter Optuna samples it as."""
+        return Int(self.low, self.high)
+
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> int:
-        return int(optuna_trial.suggest_int(key, self.low, self.high))
+        return suggest(optuna_trial, key, self.neutral)
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
-        from optuna.distributions import IntDistribution
-
         number = _as_int(value)
-        return None if number is None else (IntDistribution(self.low, self.high), min(max(number, self.low), self.high))
+        return None if number is None else (distribution(self.neutral), min(max(number, self.low), self.high))
 
     def describe(self) -> str:
         return "int_uniform"
@@ -141,15 +149,18 @@ class Uniform(Spec):
             return _clip(math.exp(rng.uniform(math.log(self.low), math.log(self.high))), self.low, self.high)
         return rng.uniform(self.low, self.high)
 
+    @functools.cached_property
+    def neutral(self) -> Float:
+        """The neutral parameter Optuna samples it as."""
+        return Float(self.low, self.high, log=self.log)
+
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
-        return float(optuna_trial.suggest_float(key, self.low, self.high, log=self.log))
+        return float(suggest(optuna_trial, key, self.neutral))
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
-        from optuna.distributions import FloatDistribution
-
         if not _is_real(value):
             return None
-        return FloatDistribution(self.low, self.high, log=self.log), _clip(float(value), self.low, self.high)
+        return distribution(self.neutral), _clip(float(value), self.low, self.high)
 
     def describe(self) -> str:
         return self.name
@@ -172,7 +183,7 @@ class Normal(Spec):
         return math.exp(value) if self.log else value
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
-        return self.ppf(optuna_trial.suggest_float(key, _EDGE, 1 - _EDGE))
+        return self.ppf(suggest(optuna_trial, key, QUANTILE))
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
         if not _is_real(value) or (self.log and value <= 0):
@@ -193,7 +204,7 @@ class Beta(Spec):
         return rng.betavariate(self.a, self.b)
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> float:
-        return beta_ppf(optuna_trial.suggest_float(key, _EDGE, 1 - _EDGE), self.a, self.b)
+        return beta_ppf(suggest(optuna_trial, key, QUANTILE), self.a, self.b)
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
         return _quantile(beta_cdf(float(value), self.a, self.b)) if _is_real(value) else None
@@ -248,77 +259,63 @@ class Neutral(Spec):
         return neutral_axis(self.key, self.param)
 
     def suggest(self, optuna_trial: optuna.Trial, key: str) -> Any:
-        return suggest_neutral(optuna_trial, key, self.param)
+        return suggest(optuna_trial, key, self.param)
 
     def replay(self, value: Any) -> tuple[BaseDistribution, Any] | None:
-        from optuna.distributions import FloatDistribution, IntDistribution
-
-        param = self.param
-        if isinstance(param, Categorical):
-            return replay_choice(param.choices, value)
-        if isinstance(param, Int):
-            number = _as_int(value)
-            if number is None or not param.contains(number):
-                return None
-            return IntDistribution(param.low, param.high, log=param.log, step=param.step), number
-        if isinstance(param, Float) and _is_real(value) and param.contains(float(value)):
-            return FloatDistribution(param.low, param.high, log=param.log, step=param.step), float(value)
-        return None
+        value = from_json(self.param, value)
+        return (distribution(self.param), value) if self.param.contains(value) else None
 
     def describe(self) -> str:
         return repr(self.param)
 
 
 def neutral_axis(name: str, param: Param) -> list[Any]:
-    """Every value of a neutral parameter on a grid."""
-    if isinstance(param, Categorical):
-        return list(param.choices)
-    if isinstance(param, Int):
-        return list(range(param.low, param.high + 1, param.step))
-    if isinstance(param, Float) and param.step is not None:
-        return [min(param.low + i * param.step, param.high) for i in range(param.n_points or 0)]
-    if isinstance(param, Float):
+    """Every value of a neutral parameter on a grid: `values_of`, for any finite kind."""
+    if isinstance(param, Float) and param.step is None:
         raise InvalidSpace(
             f"parameter {name!r} is a Float without step, which a grid cannot enumerate: give it step=, "
             "or use method random or bayes."
         )
-    raise InvalidSpace(
-        f"parameter {name!r} is a {type(param).__name__}, which method grid cannot enumerate: "
-        "use Float, Int or Categorical, or method random."
-    )
+    try:
+        return values_of(param)
+    except (InvalidSpace, NotImplementedError):
+        raise InvalidSpace(
+            f"parameter {name!r} is a {type(param).__name__}, which method grid cannot enumerate: "
+            "use Float, Int or Categorical, or method random."
+        ) from None
 
 
-def suggest_neutral(optuna_trial: optuna.Trial, key: str, param: Param) -> Any:
-    """A neutral parameter sampled by Optuna with the bounds its `suggest_*` call would have."""
+def from_json(param: Param, value: Any) -> Any:
+    """A value as JSON gives it back (a journal, the W&B server), as the neutral parameter holds it:
+    a list is the tuple choice it stands for, the choice the very object; 2.0 an Int's 2; 2 a Float's 2.0."""
     if isinstance(param, Categorical):
-        return choose(optuna_trial, key, param.choices)
-    if isinstance(param, Int):
-        return int(optuna_trial.suggest_int(key, param.low, param.high, step=param.step, log=param.log))
-    if isinstance(param, Float):
-        return float(optuna_trial.suggest_float(key, param.low, param.high, step=param.step, log=param.log))
-    raise InvalidSpace(
-        f"parameter {key!r} is a {type(param).__name__}, which method bayes cannot model: "
-        "use Float, Int or Categorical, or method random."
-    )
+        return next((choice for choice in param.choices if choice is value or _from_json_is(choice, value)), value)
+    if isinstance(param, Int) and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(param, Float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _from_json_is(choice: Any, value: Any) -> bool:
+    """Whether `value` is `choice` as JSON gives it back: the same choice, or a list standing for a tuple."""
+    return same_choice(choice, value) or (isinstance(choice, tuple) and isinstance(value, list) and list(choice) == value)
 
 
 def choose(optuna_trial: optuna.Trial, key: str, values: Sequence[Any]) -> Any:
-    """One of `values`, the very object given; Optuna holds plain choices as they are, others by index."""
+    """One of a sweep config's `values`, the very object given; Optuna holds plain values as they are, others by index."""
     if all(type(v) in _PLAIN for v in values):
         picked = optuna_trial.suggest_categorical(key, list(values))
-        for value in values:  # the object given, not Optuna's copy (1 and True stay apart)
-            if type(value) is type(picked) and value == picked:
-                return value
-        return picked
+        return next((value for value in values if same_choice(value, picked)), picked)  # the object given: 1 and True apart
     return values[optuna_trial.suggest_categorical(key, list(range(len(values))))]
 
 
 def replay_choice(values: Sequence[Any], value: Any) -> tuple[BaseDistribution, Any] | None:
-    """`choose`'s distribution and the choice (or its index) that gave `value` (a list stands for a tuple: JSON)."""
+    """`choose`'s distribution and the value (or its index) that gave `value` (a list stands for a tuple: JSON)."""
     from optuna.distributions import CategoricalDistribution
 
     for i, choice in enumerate(values):
-        if (type(choice) is type(value) and choice == value) or (isinstance(choice, tuple) and list(choice) == value):
+        if _from_json_is(choice, value):
             if all(type(v) in _PLAIN for v in values):
                 return CategoricalDistribution(list(values)), choice
             return CategoricalDistribution(list(range(len(values)))), i
@@ -326,9 +323,7 @@ def replay_choice(values: Sequence[Any], value: Any) -> tuple[BaseDistribution, 
 
 
 def _quantile(u: float) -> tuple[BaseDistribution, float]:
-    from optuna.distributions import FloatDistribution
-
-    return FloatDistribution(_EDGE, 1 - _EDGE), _clip(u, _EDGE, 1 - _EDGE)
+    return distribution(QUANTILE), _clip(u, _EDGE, 1 - _EDGE)
 
 
 def _is_real(value: Any) -> bool:

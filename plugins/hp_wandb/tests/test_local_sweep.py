@@ -246,3 +246,23 @@ def test_a_resumed_bayes_sweep_replays_the_journal_into_its_model(tmp_path: Path
     assert stored[1].state.name == "PRUNED"
     assert [t.params["x1"] for t in stored[:4]] == [t.params["x1"] for t in first.trials]
     assert all({"x1", "x2", "k", "s"} <= set(t.params) for t in stored[:4])
+
+
+@pytest.mark.filterwarnings("ignore:Choices for a categorical distribution")  # Optuna's, for this test's own distribution()
+def test_bayes_samples_a_neutral_space_from_hp_optunas_distributions(tmp_path: Path) -> None:
+    """One translation of neutral parameters into Optuna's: the optuna backend's (hp_optuna.distribution)."""
+    from hp_optuna import distribution
+
+    space = {
+        "x": hpcore.Float(0.0, 1.0, step=0.25), "n": hpcore.Int(1, 64, log=True),
+        "k": hpcore.Categorical([(1, 2), "a", None]),
+    }
+    journal = tmp_path / "journal.jsonl"
+    first = hpcore.search(lambda t: t.params["x"], space, backend="wandb", method="bayes", n_trials=3, seed=0, mode="disabled", journal=journal)
+    stored = first.native.optuna_study.get_trials(deepcopy=False)
+    assert all(t.distributions == {name: distribution(p) for name, p in space.items()} for t in stored)
+    assert [t.params["k"] for t in first.trials] == [t.params["k"] for t in stored]  # the choice objects themselves
+    again = hpcore.search(lambda t: t.params["x"], space, backend="wandb", method="bayes", n_trials=1, seed=0, mode="disabled", journal=journal)
+    replayed = again.native.optuna_study.get_trials(deepcopy=False)[:3]
+    assert [t.params for t in replayed] == [t.params for t in first.trials]
+    assert [t.system_attrs["hpcore:number"] for t in replayed] == [0, 1, 2]
