@@ -89,7 +89,7 @@ class GridState:
             return None
 
 
-class GridHandle(Trial):
+class GridTrial(Trial):
     def __init__(self, number: int, point: dict[str, Any]) -> None:
         super().__init__(number)
         self._point = point
@@ -110,8 +110,8 @@ class GridBackend(Backend):
         return True
 
     @hookimpl
-    def hpcore_ask(self, study: Study) -> GridHandle | Exhausted:
+    def hpcore_ask(self, study: Study) -> GridTrial | Exhausted:
         point = study.backend_state.next_point(study)
         if point is None:
             return EXHAUSTED
-        return GridHandle(study.ledger.next_number(), point)
+        return GridTrial(study.ledger.next_number(), point)

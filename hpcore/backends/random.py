@@ -15,7 +15,7 @@ from hpcore.study import Study
 from hpcore.trial import Trial
 
 
-class RandomHandle(Trial):
+class RandomTrial(Trial):
     def __init__(self, number: int, rng: random.Random) -> None:
         super().__init__(number)
         self._rng = rng
@@ -36,5 +36,5 @@ class RandomBackend(Backend):
         return True
 
     @hookimpl
-    def hpcore_ask(self, study: Study) -> RandomHandle:
-        return RandomHandle(study.ledger.next_number(), study.backend_state)
+    def hpcore_ask(self, study: Study) -> RandomTrial:
+        return RandomTrial(study.ledger.next_number(), study.backend_state)
