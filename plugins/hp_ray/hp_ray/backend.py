@@ -151,9 +151,9 @@ class RayBackend(Backend):
 
     @hookimpl
     def hpcore_optimize(self, study: Study, runner: TrialRunner) -> bool:
-        """Keep the run journal as the search's journal (without `journal=`), build the driver and the Tuner,
-        run it, and end as the driver says."""
-        from hp_ray.driver import Driver, interrupts_stop
+        """Keep the run journal as the search's journal (without `journal=`), build the callback and the Tuner,
+        run it, and end as the callback says."""
+        from hp_ray.callback import SearchCallback, interrupts_stop
 
         search: RaySearch = study.backend_state
         if study.budget.trials_left() == 0:
@@ -161,20 +161,20 @@ class RayBackend(Backend):
         if study.ledger.journal is None:  # journal= is the search's one journal when given
             _keep_run_journal(study, search)
         metric = search.metrics[0] if len(search.metrics) == 1 else None
-        driver = Driver(search.path, study, runner, search.space, metric, _budget(study, search))
+        callback = SearchCallback(search.path, study, runner, search.space, metric, _budget(study, search))
         try:
-            tuner = _tuner(study, search, driver)
-            with interrupts_stop(driver):
+            tuner = _tuner(study, search, callback)
+            with interrupts_stop(callback):
                 study.native = tuner.fit()
-            if driver.interrupted:
+            if callback.interrupted:
                 raise KeyboardInterrupt
         except KeyboardInterrupt:
-            driver.fail_running()
+            callback.fail_running()
             raise
         finally:
-            driver.close()
-        if driver.error is not None:
-            raise driver.error
+            callback.close()
+        if callback.error is not None:
+            raise callback.error
         return True
 
 
@@ -186,7 +186,7 @@ def _keep_run_journal(study: Study, search: RaySearch) -> None:
     study.ledger.use_journal(Journal(search.journal_path, study.settings.directions, study.settings.space))
 
 
-def _tuner(study: Study, search: RaySearch, driver: Any) -> Any:
+def _tuner(study: Study, search: RaySearch, callback: Any) -> Any:
     from ray import tune
     from ray.tune.search.basic_variant import BasicVariantGenerator
 
@@ -217,13 +217,13 @@ def _tuner(study: Study, search: RaySearch, driver: Any) -> Any:
         num_samples=samples_for(study.budget.trials_left(), search.param_space),
         max_concurrent_trials=concurrent,
         reuse_actors=options.get("reuse_actors", True),
-        trial_name_creator=driver.name_trial,
+        trial_name_creator=callback.name_trial,
     )
     run_config = tune.RunConfig(
         name=search.name,
         storage_path=search.storage_path,
-        callbacks=[driver, *(options.get("callbacks") or [])],
-        stop=driver.stopper,
+        callbacks=[callback, *(options.get("callbacks") or [])],
+        stop=callback.stopper,
         failure_config=tune.FailureConfig(max_failures=options.get("max_failures", 0)),
         progress_reporter=options.get("progress_reporter"),
         verbose=1 if options.get("progress_reporter") is not None else 0,
@@ -251,7 +251,7 @@ def _trainable(study: Study, search: RaySearch) -> Any:
 
 
 def _budget(study: Study, search: RaySearch) -> int | None:
-    """Trials this call records before the driver stops at once: set where a grid can overshoot."""
+    """Trials this call records before the callback stops the run at once: set where a grid can overshoot."""
     from hp_ray.space import grid_size
 
     return study.budget.trials_left() if grid_size(search.param_space) > 1 else None
