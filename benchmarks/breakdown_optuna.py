@@ -21,7 +21,7 @@ from typing import Any
 import optuna
 from bench_optuna import SPACE, hpcore_objective, raw_objective
 from hp_optuna.distributions import space_distributions
-from hp_optuna.handle import OptunaHandle
+from hp_optuna.trial import OptunaTrial
 
 import hpcore
 from hpcore import execute_trial
@@ -33,14 +33,14 @@ DISTRIBUTIONS = space_distributions(NEUTRAL)
 
 
 def translated(trial: optuna.Trial) -> float:
-    handle = OptunaHandle(trial, DISTRIBUTIONS)
+    handle = OptunaTrial(trial, DISTRIBUTIONS)
     params = {name: handle._sample(name, param) for name, param in SPACE.items()}
     return params["x"] ** 2
 
 
 def executed(trial: optuna.Trial) -> float:
     record, _ = execute_trial(
-        hpcore_objective, OptunaHandle(trial, DISTRIBUTIONS), space=NEUTRAL, n_objectives=1, compute_objective=None, catch=(Exception,)
+        hpcore_objective, OptunaTrial(trial, DISTRIBUTIONS), space=NEUTRAL, n_objectives=1, compute_objective=None, catch=(Exception,)
     )
     return record.values[0]
 

@@ -92,7 +92,7 @@ class GridState:
             return None
 
 
-class GridHandle(Trial):
+class GridTrial(Trial):
     def __init__(self, number: int, point: dict[str, Any]) -> None:
         super().__init__(number)
         self._point = point
@@ -117,8 +117,8 @@ class GridBackend(Backend):
         study.backend_state.visit(trials)
 
     @hookimpl
-    def hpcore_ask(self, study: Study) -> GridHandle | Exhausted:
+    def hpcore_ask(self, study: Study) -> GridTrial | Exhausted:
         point = study.backend_state.next_point()
         if point is None:
             return EXHAUSTED
-        return GridHandle(study.ledger.next_number(), point)
+        return GridTrial(study.ledger.next_number(), point)

@@ -15,7 +15,7 @@ from hpcore.study import Study
 from hpcore.trial import Trial
 
 
-class RandomHandle(Trial):
+class RandomTrial(Trial):
     def __init__(self, number: int, rng: random.Random) -> None:
         super().__init__(number)
         self._rng = rng
@@ -33,15 +33,18 @@ class RandomBackend(Backend):
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:
-        study.backend_state = random.Random(study.settings.seed)
-        return True
+        state = random.Random(study.settings.seed)
+        state.seeded = study.settings.seed  # the seed its stream was last started from
+        study.backend_state = state
 
     @hookimpl
     def hpcore_tell_unproposed(self, study: Study, seed: int | None) -> None:
-        """Nothing to learn; a resumed or warmed seeded search draws the stream of its resumed seed."""
-        if seed is not None:
-            study.backend_state.seed(seed)
+        """Nothing to learn; a resumed or warmed seeded search draws the stream of its resumed seed, once."""
+        state = study.backend_state
+        if seed is not None and seed != state.seeded:
+            state.seeded = seed
+            state.seed(seed)
 
     @hookimpl
-    def hpcore_ask(self, study: Study) -> RandomHandle:
-        return RandomHandle(study.ledger.next_number(), study.backend_state)
+    def hpcore_ask(self, study: Study) -> RandomTrial:
+        return RandomTrial(study.ledger.next_number(), study.backend_state)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from hp_optuna.backend import OptunaBackend
 from hp_optuna.distributions import distribution, space_distributions, suggest
 from hp_optuna.errors import StorageUnavailable, StudyExists, StudyMismatch, StudyNotFound
-from hp_optuna.handle import OptunaHandle
+from hp_optuna.trial import OptunaTrial
 from hp_optuna.replay import in_space, replay
 
 __all__ = [
     "OptunaBackend",
-    "OptunaHandle",
+    "OptunaTrial",
     "StorageUnavailable",
     "StudyExists",
     "StudyMismatch",

@@ -31,8 +31,8 @@ from hpcore import (
 
 from hp_optuna import optuna_internals
 from hp_optuna.distributions import Distributions, space_distributions
-from hp_optuna.handle import OptunaHandle
-from hp_optuna.ledger import finished_trials, number_offset
+from hp_optuna.trial import OptunaTrial
+from hp_optuna.records import finished_trials, number_offset
 from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, open_stored, run_options, study_directions
 from hp_optuna.replay import in_space, replay
 
@@ -139,7 +139,7 @@ def _objective(runner: TrialRunner, n_objectives: int, distributions: Distributi
     complete, pruned = TrialState.COMPLETE, TrialState.PRUNED  # looked up once: enum members are slow to look up on Python 3.11
 
     def objective(optuna_trial: optuna.Trial) -> float | list[float]:
-        trial = runner.run(OptunaHandle(optuna_trial, distributions, offset))
+        trial = runner.run(OptunaTrial(optuna_trial, distributions, offset))
         if trial.state is complete:
             return trial.values[0] if n_objectives == 1 else trial.values
         if trial.state is pruned:

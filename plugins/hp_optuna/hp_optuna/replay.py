@@ -7,7 +7,7 @@ Rules:
   ``hpcore:number``, its state (COMPLETE, PRUNED, else FAIL), its values when COMPLETE, its
   intermediate values and its user attributes: a number the trials lack (a trial killed while
   it ran) adds nothing, so Optuna's numbers stay dense and may fall behind hpcore's; the
-  trials the study runs afterwards are numbered after the last (``hp_optuna.ledger``);
+  trials the study runs afterwards are numbered after the last (``hp_optuna.records``);
 - a parameter is copied when `place` gives its distribution and the value in it (`in_space`:
   the neutral space names it and holds its value); others stay in the hpcore ledger only,
   as Optuna needs a distribution for each parameter it stores.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from hpcore import FrozenTrial, TrialState
 
 from hp_optuna.distributions import space_distributions
-from hp_optuna.ledger import NUMBER
+from hp_optuna.records import NUMBER
 
 if TYPE_CHECKING:
     import optuna

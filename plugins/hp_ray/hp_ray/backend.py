@@ -14,13 +14,14 @@ Rules:
   `seed` plus the number of trials it already holds, so it proposes new configs;
 - a search keeps one journal, the core's: the user's `journal=`, or else the run journal,
   `hpcore_trials.jsonl` in the run's directory (`storage_path`/`name`), which
-  `hpcore_load_trials` opens as the search's journal (`Ledger.use_journal`), so each ended
+  `hpcore_optimize` opens as the search's journal (`Ledger.use_journal`), so each ended
   trial is written once, to one locked file, as it ends;
 - `resume=True` continues the run directory's search: the run journal's trials are loaded
   (they never run again), and this call runs a new Tune run in the same directory whose
   trials are numbered after them; trials the previous call had not ended are not in the
-  journal and are not run again under their numbers. With `journal=`, that journal is the
-  search's record: a run journal there is read, never written;
+  journal and are not run again under their numbers (`hpcore_load_trials` reads them and
+  opens nothing for writing). With `journal=`, that journal is the search's record: a run
+  journal there is read, never written;
 - without `resume=True`, a run directory that holds a run journal starts over (the old
   journal is removed, with a warning).
 """
@@ -149,46 +150,53 @@ class RayBackend(Backend):
 
     @hookimpl
     def hpcore_load_trials(self, study: Study) -> list[FrozenTrial]:
-        """The run journal as the search's journal (its trials, when resuming); with `journal=`, read only."""
+        """Resuming: the run journal's trials. Nothing is opened for writing here."""
         search: RaySearch = study.backend_state
-        if search.options.get("resume") and not search.resuming:
-            log.info("nothing to resume at %s; starting a new run there", search.path)
-        if study.ledger.journal is not None:  # journal=: the search's one journal
-            return read_journal(search.journal_path)[1] if search.resuming else []
-        if not search.resuming and search.journal_path.exists():
-            log.warning("%s holds an earlier run's trials; starting over", search.path)
-            search.journal_path.unlink()
-        settings = study.settings
-        study.ledger.use_journal(Journal(search.journal_path, settings.directions, settings.space, space_form(settings.space)))
-        return []
+        if not search.resuming:
+            if search.options.get("resume"):
+                log.info("nothing to resume at %s; starting a new run there", search.path)
+            return []
+        return read_journal(search.journal_path)[1]
 
     @hookimpl
     def hpcore_optimize(self, study: Study, runner: TrialRunner) -> bool:
-        """Build the driver and the Tuner, run it, and end as the driver says."""
-        from hp_ray.driver import Driver, interrupts_stop
+        """Keep the run journal as the search's journal (without `journal=`), build the callback and the Tuner,
+        run it, and end as the callback says."""
+        from hp_ray.callback import SearchCallback, interrupts_stop
 
         search: RaySearch = study.backend_state
         if study.budget.trials_left() == 0:
             return True
+        if study.ledger.journal is None:  # journal= is the search's one journal when given
+            _keep_run_journal(study, search)
         metric = search.metrics[0] if len(search.metrics) == 1 else None
-        driver = Driver(search.path, study, runner, search.space, metric, _budget(study, search))
+        callback = SearchCallback(search.path, study, runner, search.space, metric, _budget(study, search))
         try:
-            tuner = _tuner(study, search, driver)
-            with interrupts_stop(driver):
+            tuner = _tuner(study, search, callback)
+            with interrupts_stop(callback):
                 study.native = tuner.fit()
-            if driver.interrupted:
+            if callback.interrupted:
                 raise KeyboardInterrupt
         except KeyboardInterrupt:
-            driver.fail_running()
+            callback.fail_running()
             raise
         finally:
-            driver.close()
-        if driver.error is not None:
-            raise driver.error
+            callback.close()
+        if callback.error is not None:
+            raise callback.error
         return True
 
 
-def _tuner(study: Study, search: RaySearch, driver: Any) -> Any:
+def _keep_run_journal(study: Study, search: RaySearch) -> None:
+    """The run journal as the search's journal: the ledger writes each ended trial to it, once."""
+    if not search.resuming and search.journal_path.exists():
+        log.warning("%s holds an earlier run's trials; starting over", search.path)
+        search.journal_path.unlink()
+    settings = study.settings
+    study.ledger.use_journal(Journal(search.journal_path, settings.directions, settings.space, space_form(settings.space)))
+
+
+def _tuner(study: Study, search: RaySearch, callback: Any) -> Any:
     from ray import tune
     from ray.tune.search.basic_variant import BasicVariantGenerator
 
@@ -219,13 +227,13 @@ def _tuner(study: Study, search: RaySearch, driver: Any) -> Any:
         num_samples=samples_for(study.budget.trials_left(), search.param_space),
         max_concurrent_trials=concurrent,
         reuse_actors=options.get("reuse_actors", True),
-        trial_name_creator=driver.name_trial,
+        trial_name_creator=callback.name_trial,
     )
     run_config = tune.RunConfig(
         name=search.name,
         storage_path=search.storage_path,
-        callbacks=[driver, *(options.get("callbacks") or [])],
-        stop=driver.stopper,
+        callbacks=[callback, *(options.get("callbacks") or [])],
+        stop=callback.stopper,
         failure_config=tune.FailureConfig(max_failures=options.get("max_failures", 0)),
         progress_reporter=options.get("progress_reporter"),
         verbose=1 if options.get("progress_reporter") is not None else 0,
@@ -253,7 +261,7 @@ def _trainable(study: Study, search: RaySearch) -> Any:
 
 
 def _budget(study: Study, search: RaySearch) -> int | None:
-    """Trials this call records before the driver stops at once: set where a grid can overshoot."""
+    """Trials this call records before the callback stops the run at once: set where a grid can overshoot."""
     from hp_ray.space import grid_size
 
     return study.budget.trials_left() if grid_size(search.param_space) > 1 else None

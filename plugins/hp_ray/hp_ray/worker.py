@@ -60,7 +60,7 @@ class Payload:
     catch: tuple[type[BaseException], ...]
 
 
-class RayHandle(Trial):
+class RayTrial(Trial):
     """A trial whose params Tune sampled up front; other names are refused."""
 
     def __init__(self, number: int, config: Mapping[str, Any], space: Any) -> None:
@@ -89,7 +89,7 @@ def run(config: dict[str, Any], payload: Payload) -> None:
         raise RuntimeError(f"Tune trial {name!r} was not named by hp-ray: run it through hpcore.search(backend='ray').")
     metrics = metric_names(payload.n_objectives)
     reporter: Reporter | None = None
-    handle = RayHandle(number, config, payload.space)
+    handle = RayTrial(number, config, payload.space)
     if payload.n_objectives == 1:
         handle.pruner = reporter = Reporter(metrics[0])
     trial, reraise = execute_trial(

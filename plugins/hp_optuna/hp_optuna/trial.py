@@ -1,4 +1,4 @@
-"""The trial handle around an ``optuna.Trial``.
+"""`OptunaTrial`, the running trial around an ``optuna.Trial``.
 
 Rules:
 - a neutral parameter is sampled from the distribution the matching ``suggest_*`` call
@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     import optuna
 
 
-class OptunaHandle(Trial):
+class OptunaTrial(Trial):
     """What the objective receives; ``optuna_trial`` (also ``native``) is the running ``optuna.Trial``."""
 
     def __init__(self, optuna_trial: optuna.Trial, distributions: Distributions, offset: int = 0) -> None:
         # offset: the study's ``ledger.number_offset``; Trial.__init__ named, as super() builds a
-        # proxy object for every trial (Python 3.11), and a handle is made for every trial
+        # proxy object for every trial (Python 3.11), and one is made for every trial
         Trial.__init__(self, optuna_trial.number + offset)
         self.optuna_trial = optuna_trial
         self.distributions = distributions

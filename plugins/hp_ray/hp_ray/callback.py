@@ -1,4 +1,4 @@
-"""The driver side of one Ray search: trial numbers, the ledger as trials end, and when to stop.
+"""The Tune callback of one Ray search, in the driver process: trial numbers, the ledger as trials end, and when to stop.
 
 Rules:
 - each Tune trial gets the next number of the search's ledger when Tune creates it, carried
@@ -15,7 +15,7 @@ Rules:
   search stops when the trials running at that moment have ended; once `budget` trials
   have ended (a grid that overshoots), it stops at once; trials cut off are not recorded;
 - a Tune run pickles its callbacks, stopper and name creator; they pickle as the search's key
-  and resolve to the live driver of that key.
+  and resolve to the live callback of that key.
 """
 
 from __future__ import annotations
@@ -37,33 +37,33 @@ from ray.tune import Callback, Stopper
 
 from hp_ray import tune_internals
 from hp_ray.space import params_of
-from hp_ray.worker import RECORD, RERAISE, STEP, RayHandle, number_of, trial_name
+from hp_ray.worker import RECORD, RERAISE, STEP, RayTrial, number_of, trial_name
 
 log = logging.getLogger("hp_ray")
 
 _NO_TUNE_SIGINT = "TUNE_DISABLE_SIGINT_HANDLER"
 
-_live: dict[str, Driver] = {}
+_live: dict[str, SearchCallback] = {}
 _live_lock = threading.Lock()
 
 
-def live_driver(key: str) -> Driver:
-    """The driver of the search `key` in this process (what a pickled driver resolves to)."""
+def live_callback(key: str) -> SearchCallback:
+    """The callback of the search `key` in this process (what a pickled callback resolves to)."""
     with _live_lock:
-        driver = _live.get(key)
-    if driver is None:
+        callback = _live.get(key)
+    if callback is None:
         raise RuntimeError(
             f"the Tune run {key!r} was started by hpcore's ray backend: continue it with "
             "hpcore.search(..., backend='ray', resume=True), not with Tuner.restore."
         )
-    return driver
+    return callback
 
 
 def live_stopper(key: str) -> SearchStopper:
-    return live_driver(key).stopper
+    return live_callback(key).stopper
 
 
-class Driver(Callback):
+class SearchCallback(Callback):
     """Tune callback and trial namer of one search, writing to its Study."""
 
     def __init__(self, key: str, study: Study, runner: TrialRunner, space: Any, metric: str | None, budget: int | None) -> None:
@@ -87,7 +87,7 @@ class Driver(Callback):
             _live[key] = self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (live_driver, (self.key,))
+        return (live_callback, (self.key,))
 
     def close(self) -> None:
         with _live_lock:
@@ -156,8 +156,8 @@ class Driver(Callback):
             raise RuntimeError(f"Tune trial {trial} has no hpcore number: its name was not given by hp-ray.")
         return number
 
-    def _handle(self, trial: Any) -> RayHandle:
-        handle = RayHandle(self._number(trial), trial.config, self.space)
+    def _handle(self, trial: Any) -> RayTrial:
+        handle = RayTrial(self._number(trial), trial.config, self.space)
         handle.params.update(params_of(trial.config, self.space))
         return handle
 
@@ -185,8 +185,8 @@ class Driver(Callback):
 
 
 @contextmanager
-def interrupts_stop(driver: Driver) -> Iterator[None]:
-    """While Tune runs, Ctrl-C marks `driver` interrupted and stops the run with SIGUSR1, Tune's graceful stop.
+def interrupts_stop(callback: SearchCallback) -> Iterator[None]:
+    """While Tune runs, Ctrl-C marks `callback` interrupted and stops the run with SIGUSR1, Tune's graceful stop.
 
     Only in the main thread, where SIGINT raises KeyboardInterrupt (Python's default handler);
     elsewhere nothing changes. Tune's own SIGINT handler is off meanwhile. A Ctrl-C before Tune
@@ -204,7 +204,7 @@ def interrupts_stop(driver: Driver) -> Iterator[None]:
     disabled = os.environ.get(_NO_TUNE_SIGINT)
 
     def on_sigint(signum: int, frame: Any) -> None:
-        again, driver.interrupted = driver.interrupted, True
+        again, callback.interrupted = callback.interrupted, True
         if again or signal.getsignal(signal.SIGUSR1) is usr1:  # Tune installs its SIGUSR1 handler when its loop starts
             raise KeyboardInterrupt
         log.warning("interrupted: stopping the Ray Tune run and saving its state (Ctrl-C again to stop at once)")
@@ -224,16 +224,16 @@ def interrupts_stop(driver: Driver) -> Iterator[None]:
 
 
 class SearchStopper(Stopper):
-    """Stops the whole Tune run when its driver says so; never one trial."""
+    """Stops the whole Tune run when its callback says so; never one trial."""
 
-    def __init__(self, driver: Driver) -> None:
-        self.driver = driver
+    def __init__(self, callback: SearchCallback) -> None:
+        self.callback = callback
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (live_stopper, (self.driver.key,))
+        return (live_stopper, (self.callback.key,))
 
     def __call__(self, trial_id: str, result: dict) -> bool:
         return False
 
     def stop_all(self) -> bool:
-        return self.driver.should_stop()
+        return self.callback.should_stop()
