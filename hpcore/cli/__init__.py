@@ -11,6 +11,7 @@ checked before anything runs (`hpcore.report.files`). Every command's --help end
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -146,8 +147,26 @@ def _run(args: argparse.Namespace, console: Console) -> int:
 COMMANDS = {"backends": _backends, "run": _run, "show": _show, "compare": _compare, "new-backend": _new_backend}
 
 
+class _TextLog(logging.Formatter):
+    """hpcore's log lines (a failed trial's error and traceback) with control characters escaped, line by line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(printable(line) for line in super().format(record).split("\n"))
+
+
+def _log_as_text() -> None:
+    """hpcore's warnings go to stderr as Python's last-resort handler writes them, but as text."""
+    logger = logging.getLogger("hpcore")
+    if not any(isinstance(h.formatter, _TextLog) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(_TextLog("%(message)s"))
+        logger.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _log_as_text()
     try:
         return COMMANDS[args.command](args, Console())
     except HpcoreError as exc:
