@@ -74,16 +74,17 @@ def trial(data: Any, n_directions: int, label: str | None = None) -> FrozenTrial
     """The trial a record holds, once every field of it keeps the schema."""
     if not isinstance(data, dict):
         raise Breach("", f"a trial is a JSON object, not {type(data).__name__}", label)
+    number = data.get("number")
+    if type(number) is int and 0 <= number <= MAX_NUMBER:
+        label = f"trial {number}"
     missing = [key for key in REQUIRED if key not in data]
     if missing:
         raise Breach(missing[0], f"no {missing[0]!r} field", label)
     unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         raise Breach(unknown[0], f"unknown field {shown(unknown[0])}; a trial has {', '.join(REQUIRED + OPTIONAL)}", label)
-    number = data["number"]
     if type(number) is not int or not 0 <= number <= MAX_NUMBER:
         raise Breach("number", f"a trial number is an int from 0 to 2**63 - 1, not {shown(number)}", label)
-    label = f"trial {number}"
     state = data["state"]
     if state not in FINISHED:
         raise Breach("state", f"{shown(state)} is not a valid TrialState of a finished trial (one of {', '.join(FINISHED)})", label)
