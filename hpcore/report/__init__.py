@@ -21,12 +21,12 @@ LIBRARIES = {PNG: ("matplotlib", "a PNG picture (--plot)"), REPORT: ("plotly", "
 
 
 def check_outputs(outputs: Sequence[Output], inputs: Sequence[Path] = ()) -> None:
-    """Before any work: each output asked for may be written (`files.writable`), no two are one file nor
-    an input, and the plotting library each needs is installed."""
+    """Before any work: no two outputs asked for are one file, nor an input; each may be written
+    (`files.writable`); and the plotting library each needs is installed."""
+    check_distinct(outputs, inputs)
     for output in outputs:
         if output.path is not None:
             writable(output.path, output.kind)
-    check_distinct(outputs, inputs)
     for output in outputs:
         if output.path is not None and output.kind in LIBRARIES:
             need(*LIBRARIES[output.kind])
