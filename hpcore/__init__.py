@@ -80,6 +80,8 @@ _EXPORTS = {  # every public name, from the one module that defines it
     "JournalLocked": "hpcore.errors",
     "JournalCorrupt": "hpcore.errors",
     "NotAJournal": "hpcore.errors",
+    "ResultCorrupt": "hpcore.errors",
+    "NotWritten": "hpcore.errors",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -120,8 +122,10 @@ if TYPE_CHECKING:
         MultipleObjectives,
         NoCompletedTrials,
         NotAJournal,
+        NotWritten,
         ObjectiveValueError,
         PluginRefused,
+        ResultCorrupt,
         TrialPruned,
         UnknownParameter,
         ValueCountMismatch,

@@ -70,10 +70,6 @@ class NotAJournal(JournalMismatch):
     """A file given as a journal that is not an hpcore journal; it is left untouched."""
 
 
-class JournalCorrupt(HpcoreError, ValueError):
-    """A journal line that cannot be read, other than the torn last line a killed writer leaves."""
-
-
 class JournalLocked(HpcoreError, RuntimeError):
     """A journal another search (in this process or another) has open."""
 
@@ -90,12 +86,24 @@ class NotAResult(HpcoreError, ValueError):
     """A file given to `hpcore show` that is neither a saved result nor an hpcore journal."""
 
 
+class ResultCorrupt(NotAResult):
+    """A saved result or a journal that breaks hpcore's schema; the message names the file, the trial and the field."""
+
+
+class JournalCorrupt(ResultCorrupt):
+    """A journal line that cannot be read, other than the torn last line a killed writer leaves."""
+
+
 class PlotUnavailable(HpcoreError, ImportError):
     """A plot or HTML report asked for without the `hpcore[plot]` extra installed."""
 
 
 class NotOurs(HpcoreError, FileExistsError):
     """A file in the way that hpcore did not write; it is left as it is."""
+
+
+class NotWritten(HpcoreError, OSError):
+    """An output that could not be written (a full disk, a folder gone); the file that was there is left whole."""
 
 
 class TrialPruned(Exception):

@@ -42,8 +42,10 @@ from hpcore.errors import (
     JournalMismatch,
     NotAJournal,
 )
+from hpcore import schema
 from hpcore.objective import Direction
-from hpcore.records import FrozenTrial, TrialState, by_number
+from hpcore.reading import parse_json, read_bytes
+from hpcore.records import FrozenTrial, by_number
 from hpcore.space import Categorical, Float, Int, Param, is_neutral
 
 log = logging.getLogger("hpcore")
@@ -125,7 +127,13 @@ def read_journal(path: str | os.PathLike[str]) -> tuple[list[str], list[FrozenTr
     A torn last line is skipped (its writer may be writing it); choices are as JSON reads them.
     """
     path = Path(path)
-    lines = path.read_bytes().split(b"\n")[:-1]
+    return journal_from_bytes(read_bytes(path, "give a journal written by search(journal=) or hpcore run --journal."), path)
+
+
+def journal_from_bytes(data: bytes, path: str | os.PathLike[str]) -> tuple[list[str], list[FrozenTrial]]:
+    """`read_journal` of a journal whose file `path` holds `data`."""
+    path = Path(path)
+    lines = data.split(b"\n")[:-1]
     header = _header(path, lines)
     return header["directions"], _trials(path, lines, len(header["directions"]), {})
 
@@ -176,6 +184,7 @@ def _choices(space: Any) -> Choices:
     return kept
 
 
+_REPAIR = "Repair or delete that line (the file is left as it is), or give a new journal path."
 _KEEP = (
     "use choices JSON writes and reads back (str, int, float, bool, None, and lists, tuples and dicts of them), "
     "for example names the objective maps to objects; or search without journal=."
@@ -225,7 +234,7 @@ def _lock(fd: int, path: Path) -> None:
 def _header(path: Path, lines: list[bytes]) -> dict[str, Any]:
     """The header on the first of a file's complete lines; NotAJournal when there is none."""
     try:
-        header = json.loads(lines[0]) if lines else None
+        header = parse_json(lines[0]) if lines else None
     except ValueError:  # not JSON, or not text
         header = None
     if not (isinstance(header, dict) and header.get("format") == FORMAT and isinstance(header.get("directions"), list)):
@@ -235,6 +244,10 @@ def _header(path: Path, lines: list[bytes]) -> dict[str, Any]:
             f"{path} is a journal of version {header.get('version')!r}; this hpcore reads version {VERSION}: "
             "use the hpcore that wrote it, or a new journal path."
         )
+    try:
+        schema.directions(header["directions"])
+    except schema.Breach as breach:
+        raise JournalCorrupt(f"{path} line 1, its header, cannot be read: {breach}. {_REPAIR}") from None
     return header
 
 
@@ -245,10 +258,7 @@ def _trials(path: Path, lines: list[bytes], n_directions: int, choices: Choices)
         try:
             trial = _trial(line, n_directions, choices)
         except ValueError as exc:
-            raise JournalCorrupt(
-                f"{path} line {number} cannot be read: {exc}. Repair or delete that line "
-                "(the file is left as it is), or give a new journal path."
-            ) from None
+            raise JournalCorrupt(f"{path} line {number} cannot be read: {exc}. {_REPAIR}") from None
         last[trial.number] = trial
     return sorted(last.values(), key=by_number)
 
@@ -256,15 +266,13 @@ def _trials(path: Path, lines: list[bytes], n_directions: int, choices: Choices)
 def _trial(line: bytes, n_directions: int, choices: Choices) -> FrozenTrial:
     """One trial line, its choices mapped back to the space's objects; ValueError saying what is wrong."""
     try:
-        data = json.loads(line)
+        data = parse_json(line)
     except ValueError as exc:
         raise ValueError(f"it is not JSON ({exc})") from None
-    trial = FrozenTrial.from_json(data)
-    if trial.state is TrialState.COMPLETE and len(trial.values) != n_directions:
-        raise ValueError(f"it is COMPLETE with {len(trial.values)} value(s) for {n_directions} direction(s)")
+    trial = schema.trial(data, n_directions)
     for name in choices.keys() & trial.params.keys():  # the params dict is the new record's own
         text = json.dumps(trial.params[name])
         if text not in choices[name]:
-            raise ValueError(f"parameter {name!r} = {trial.params[name]!r} is not one of its choices")
+            raise ValueError(f"parameter {name!r} = {schema.shown(trial.params[name])} is not one of its choices")
         trial.params[name] = choices[name][text]
     return trial

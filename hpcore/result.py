@@ -14,12 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hpcore.errors import MultipleObjectives, NoCompletedTrials
+from hpcore import schema
+from hpcore.errors import MultipleObjectives, NoCompletedTrials, NotAResult, ResultCorrupt
 from hpcore.objective import Direction
+from hpcore.reading import parse_json, read_bytes
 from hpcore.records import BestRun, FrozenTrial, by_number
+from hpcore.schema import RESULT_FORMAT
 from hpcore.selection import select_best
 
-RESULT_FORMAT = 1
+_GIVE = "give a file written by hpcore run --save or SearchResult.save."
 
 
 class SearchResult:
@@ -94,13 +97,28 @@ class SearchResult:
 
     @classmethod
     def load(cls, path: str | Path) -> SearchResult:
-        data = json.loads(Path(path).read_text())
-        trials = [FrozenTrial.from_json(t) for t in data["trials"]]
-        best = None
-        if "best" in data:
-            by_number = {t.number: t for t in trials}
-            best = [by_number[n] for n in data["best"]]
-        return cls(trials, data["directions"], data["backend"], best=best)
+        """The result `save` wrote, once the whole file keeps hpcore's schema (`hpcore.schema`).
+
+        NotAResult for a file that is no saved result, ResultCorrupt naming the file, the trial
+        and the field for one that breaks the schema; the file is left as it is.
+        """
+        path = Path(path)
+        return cls.from_bytes(read_bytes(path, _GIVE), path)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, path: str | Path) -> SearchResult:
+        """The result whose saved file `path` holds `raw`, by `load`'s rules."""
+        try:
+            data = parse_json(raw)
+        except ValueError as exc:
+            raise NotAResult(f"{path} is not a saved result, it is not JSON ({exc}): {_GIVE}") from None
+        if not isinstance(data, dict) or "hpcore_result" not in data:
+            raise NotAResult(f"{path} is not a saved result (it has no 'hpcore_result' field): {_GIVE}")
+        try:
+            parts = schema.result(data)
+        except schema.Breach as breach:
+            raise ResultCorrupt(f"{path} is a damaged result: {breach}. It is left as it is: repair that field, or give a result hpcore saved.") from None
+        return cls(parts.trials, parts.directions, parts.backend, best=parts.best)
 
     def to_dataframe(self) -> Any:
         """One row per trial (needs pandas)."""

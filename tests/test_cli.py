@@ -83,7 +83,7 @@ def test_run_explains_a_space_it_cannot_find(tmp_path, cli):
     [
         (None, ["r.json is not a file"]),
         ("just some notes\n", ["r.json is neither a saved result", "hpcore journal"]),
-        ('{"hpcore_result": 1, "trials": [{"number": 0}]}', ["r.json is neither a saved result"]),
+        ('{"hpcore_result": 1, "trials": [{"number": 0}]}', ["r.json is a damaged result", "field 'backend'", "no 'backend' field"]),
         ("[1, 2]", ["r.json is neither a saved result"]),
     ],
     ids=["missing", "text", "truncated-result", "a-list"],

@@ -152,8 +152,13 @@ def _drop_state(line):
         (_drop_state, "no 'state'"),
         (lambda line: line.replace('"values": [0.0]', '"values": []'), "COMPLETE with 0 value"),
         (lambda line: "", "not JSON"),
+        (lambda line: line.replace('"values": [0.0]', '"values": [true]'), "trial 1, field 'values': holds True"),
+        (lambda line: line.replace('"error": null', '"error": {"a": 1}'), "trial 1, field 'error': an error is a string or null"),
+        (lambda line: line.replace('"number": 1', '"number": 1' + "0" * 400), "field 'number': .*an integer of 401 digits"),
+        (lambda line: line.replace('"state": "COMPLETE"', '"state": "RUNNING"'), "'RUNNING' is not a valid TrialState of a finished trial"),
+        (lambda line: line.replace('"number": 1', '"number": 1, "number": 1'), "not JSON .*'number' appears twice"),
     ],
-    ids=["garbled", "bad-state", "missing-key", "no-values", "empty"],
+    ids=["garbled", "bad-state", "missing-key", "no-values", "empty", "value-true", "error-a-dict", "huge-number", "running", "a-key-twice"],
 )
 def test_a_damaged_line_is_reported_with_its_number_and_the_file_kept(tmp_path, damage, reason):
     journal = tmp_path / "j.jsonl"
@@ -167,6 +172,27 @@ def test_a_damaged_line_is_reported_with_its_number_and_the_file_kept(tmp_path, 
     with pytest.raises(JournalCorrupt, match="line 3 "):
         read_journal(journal)
     assert journal.read_bytes() == before
+
+
+@pytest.mark.parametrize("directions", ['[]', '["sideways"]', '["minimize", 1]'])
+def test_a_header_whose_directions_are_no_directions_is_reported_and_the_file_kept(tmp_path, directions):
+    journal = tmp_path / "j.jsonl"
+    hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=2, journal=journal)
+    journal.write_text(journal.read_text().replace('"directions": ["minimize"]', f'"directions": {directions}', 1))
+    before = journal.read_bytes()
+    with pytest.raises(JournalCorrupt, match="line 1, its header, cannot be read: field 'directions'"):
+        read_journal(journal)
+    with pytest.raises(JournalCorrupt, match="line 1, its header"):
+        hpcore.search(lambda t: 0.0, SPACE, backend="random", n_trials=1, journal=journal)
+    assert journal.read_bytes() == before
+
+
+@pytest.mark.timeout(20)
+def test_read_journal_opens_no_fifo(tmp_path):
+    fifo = tmp_path / "j.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(hpcore.errors.NotAResult, match="is a FIFO"):
+        read_journal(fifo)  # before: open() waited for a writer, for ever
 
 
 def test_a_torn_last_line_is_cut_off_with_a_warning(tmp_path, caplog):

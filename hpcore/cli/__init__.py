@@ -3,21 +3,25 @@
 Rule: what the user got wrong (a missing file, module or name, a file that is no result or
 journal, an argument out of range, a missing plotting extra, any HpcoreError) is one line on
 stderr saying what to do, and exit status 2; an error raised by the user's own code keeps its
-traceback. Every command's --help ends with an example.
+traceback. That line, like all the command prints of a search (names, values, errors, paths),
+is text: no markup is read and control characters are shown escaped. Every output path is
+checked before anything runs (`hpcore.report.files`). Every command's --help ends with an example.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
 from rich.console import Console
 
 from hpcore.cli.load import load_search
-from hpcore.cli.output import print_backends, print_comparison, print_result, write_pictures
+from hpcore.cli.output import print_backends, print_comparison, print_result, say, write_pictures
 from hpcore.errors import HpcoreError, InvalidArgument
-from hpcore.report import check_outputs, compare, write_comparison_html, write_comparison_png
+from hpcore.report import check_outputs, compare, report_outputs, write_comparison_html, write_comparison_png
+from hpcore.report.text import printable
 
 EXAMPLES = {
     "backends": "example:\n  hpcore backends\n  hpcore backends --json | jq '.backends[].name'",
@@ -101,7 +105,7 @@ def _backends(args: argparse.Namespace, console: Console) -> int:
 def _show(args: argparse.Namespace, console: Console) -> int:
     if args.limit < 0:
         raise InvalidArgument(f"--limit must be 0 or more (how many of the last trials to show), got {args.limit}.")
-    check_outputs(args.plot, args.html)
+    check_outputs(report_outputs(args.plot, args.html), inputs=[] if args.study else [args.path])
     result = load_search(args.path, args.study)
     print_result(result, console, limit=args.limit)
     write_pictures(result, args.plot, args.html, console)
@@ -111,17 +115,17 @@ def _show(args: argparse.Namespace, console: Console) -> int:
 def _compare(args: argparse.Namespace, console: Console) -> int:
     if args.at is not None and min(args.at) < 1:
         raise InvalidArgument(f"--at counts trials, so it must be 1 or more, got {min(args.at)}.")
-    check_outputs(args.plot, args.html)
+    check_outputs(report_outputs(args.plot, args.html), inputs=args.paths)
     named = [(path, load_search(path)) for path in args.paths]
     at = args.at or sorted({10, min(len(r.trials) for _, r in named) or 1})
     rows = compare(named, at, args.target)
     print_comparison(rows, args.target, console)
     if args.plot:
         write_comparison_png(named, args.plot, args.target)
-        console.print(f"plot written to {args.plot}")
+        say(console, f"plot written to {args.plot}")
     if args.html:
         write_comparison_html(named, rows, args.html, args.target)
-        console.print(f"report written to {args.html}")
+        say(console, f"report written to {args.html}")
     return 0
 
 
@@ -129,7 +133,7 @@ def _new_backend(args: argparse.Namespace, console: Console) -> int:
     from hpcore.cli.scaffold import new_backend
 
     root = new_backend(args.name, args.dir)
-    console.print(f"wrote {root}: next, pip install -e {root}, then hpcore backends, and pytest {root}/tests", highlight=False)
+    say(console, f"wrote {root}: next, pip install -e {root}, then hpcore backends, and pytest {root}/tests")
     return 0
 
 
@@ -143,12 +147,30 @@ def _run(args: argparse.Namespace, console: Console) -> int:
 COMMANDS = {"backends": _backends, "run": _run, "show": _show, "compare": _compare, "new-backend": _new_backend}
 
 
+class _TextLog(logging.Formatter):
+    """hpcore's log lines (a failed trial's error and traceback) with control characters escaped, line by line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(printable(line) for line in super().format(record).split("\n"))
+
+
+def _log_as_text() -> None:
+    """hpcore's warnings go to stderr as Python's last-resort handler writes them, but as text."""
+    logger = logging.getLogger("hpcore")
+    if not any(isinstance(h.formatter, _TextLog) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(_TextLog("%(message)s"))
+        logger.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _log_as_text()
     try:
         return COMMANDS[args.command](args, Console())
     except HpcoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,7 +1,9 @@
 """What the command prints: the backends, a search's trials and best runs, a comparison.
 
 Rules: tables fit the terminal's width (80 columns when it is not a terminal), wrapping long
-cells rather than cutting them; `--json` output is for scripts and holds the same facts.
+cells rather than cutting them; `--json` output is for scripts and holds the same facts. What
+a search or a plugin holds (names, values, errors, paths) is printed as text: rich `Text`, so
+no markup is read, with control characters escaped (`hpcore.report.text`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hpcore.errors import NoCompletedTrials
 from hpcore.report import summary, write_html, write_png
+from hpcore.report.text import printable
 from hpcore.result import SearchResult
 
 
@@ -41,28 +45,31 @@ def print_backends(console: Console, as_json: bool = False) -> None:
             engine = f"{info.engine} {info.engine_version}"
         else:
             engine = f"not installed: {registry.backends[info.name].install_hint()}"
-        table.add_row(info.name, package, engine, ", ".join(info.capabilities))
+        table.add_row(*map(as_text, (info.name, package, engine, ", ".join(info.capabilities))))
     console.print(table)
     for error in registry.load_errors:
-        console.print(f"[red]plugin {error.plugin} ({error.distribution}) failed to load:[/red] {error.error}")
+        failed = as_text(f"plugin {error.plugin} ({error.distribution}) failed to load:", "red")
+        console.print(Text.assemble(failed, " ", as_text(error.error)))
 
 
 def print_result(result: SearchResult, console: Console | None = None, limit: int = 30) -> None:
     """Render the trials (the last `limit`) and the best run(s)."""
     console = console or Console()
-    table = Table(title=f"{len(result.trials)} trials ({result.backend})")
+    table = Table(title=as_text(f"{len(result.trials)} trials ({result.backend})"))
     for column in ("#", "state", "values", "params", "error"):
         table.add_column(column, overflow="fold")
     for t in result.trials[-limit:] if limit else []:
-        table.add_row(str(t.number), t.state.value, summary.format_values(t), summary.format_params(t), t.error or "")
+        cells = (str(t.number), t.state.value, summary.format_values(t), summary.format_params(t), t.error or "")
+        table.add_row(*map(as_text, cells))
     console.print(table)
     try:
         runs = result.best_runs()
     except NoCompletedTrials as exc:
-        console.print(f"[red]no best run:[/red] {exc}")
+        console.print(Text.assemble(as_text("no best run:", "red"), " ", as_text(exc)))
         return
     for run in runs:
-        console.print(f"[bold]best run[/bold] {run.run_id}: objective={run.objective} hyperparameters={run.hyperparameters}")
+        line = as_text(f" {run.run_id}: objective={run.objective} hyperparameters={run.hyperparameters}")
+        console.print(Text.assemble(as_text("best run", "bold"), line))
 
 
 def print_comparison(rows: Sequence[summary.Comparison], target: float | None, console: Console) -> None:
@@ -71,17 +78,27 @@ def print_comparison(rows: Sequence[summary.Comparison], target: float | None, c
     table = Table(title=f"{len(rows)} searches compared")
     table.add_column("")
     for line in cells:
-        table.add_column(line[0], justify="right", overflow="fold")
+        table.add_column(as_text(line[0]), justify="right", overflow="fold")
     for i, measure in enumerate(header[1:], start=1):
-        table.add_row(measure, *[line[i] for line in cells])
+        table.add_row(as_text(measure), *[as_text(line[i]) for line in cells])
     console.print(table)
+
+
+def as_text(value: object, style: str = "") -> Text:
+    """`value` as rich prints text: no markup read, control characters escaped."""
+    return Text(printable(value), style=style)
+
+
+def say(console: Console, message: str) -> None:
+    """One line of the command's own, which may hold a path or a name from a search."""
+    console.print(as_text(message), highlight=False)
 
 
 def write_pictures(result: SearchResult, plot: Any, html: Any, console: Console) -> None:
     """Draw `result` into the PNG `plot` and the HTML page `html`, where given, and say so."""
     if plot:
         write_png(result, plot)
-        console.print(f"plot written to {plot}")
+        say(console, f"plot written to {plot}")
     if html:
         write_html(result, html)
-        console.print(f"report written to {html}")
+        say(console, f"report written to {html}")

@@ -1,7 +1,9 @@
 """`hpcore run`: load the user's objective and space, run the search, save and report it.
 
-Rules: every output path is checked before the search starts (a file hpcore did not write is
-not written over), and so are the plotting libraries a report needs; `--option key=value`
+Rules: every output path (`--save`, `--plot`, `--html`, `--journal`) is checked before the
+search starts, by `hpcore.report.files`' rules (a file hpcore did not write is not written
+over, no two outputs are one file), and so are the plotting libraries a report needs; the
+result is saved whole or not at all (a temporary file renamed over the path); `--option key=value`
 values are Python literals (`ast.literal_eval`), else the plain string; on Ctrl-C the
 finished trials are printed, saved and reported as at the end, and the status is 130.
 """
@@ -18,10 +20,10 @@ from typing import Any
 
 from rich.console import Console
 
-from hpcore.cli.output import print_result, write_pictures
+from hpcore.cli.output import print_result, say, write_pictures
 from hpcore.errors import InvalidArgument, TargetNotFound
-from hpcore.report import check_outputs
-from hpcore.report.files import is_result, writable
+from hpcore.report import check_outputs, report_outputs
+from hpcore.report.files import JOURNAL, RESULT, Output, replacing, writable
 from hpcore.result import SearchResult
 
 INTERRUPTED = 130  # the shell's status for a process ended by SIGINT
@@ -46,9 +48,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from hpcore.progress import RichProgress
 
     options = parse_options(args.option)
-    if args.save:
-        writable(args.save, is_result, "saved result")
-    check_outputs(args.plot, args.html)
+    check_outputs([Output("--save", args.save, RESULT), *report_outputs(args.plot, args.html), Output("--journal", args.journal, JOURNAL)])
     where, _, name = args.target.rpartition(":")
     if not where or not name:
         raise InvalidArgument(f"target must look like file.py:objective or module:objective, got {args.target!r}.")
@@ -75,8 +75,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 def _write(result: SearchResult, args: argparse.Namespace, console: Console) -> None:
     if args.save:
-        result.save(args.save)
-        console.print(f"saved to {args.save}")
+        with replacing(writable(args.save, RESULT)) as temp:
+            result.save(temp)
+        say(console, f"saved to {args.save}")
     write_pictures(result, args.plot, args.html, console)
 
 

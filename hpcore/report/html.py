@@ -3,7 +3,11 @@
 Rules: plotly's JavaScript is embedded once in the page's head; the page shows the same plots
 as the PNG (interactive) and a table of every trial that sorts by any column when its header
 is clicked (numbers as numbers, empty cells last); a comparison shows one best-so-far curve
-per search and the comparison table. Text from trials is HTML-escaped.
+per search and the comparison table. Text from a search (names, choices, errors, the backend,
+paths) is shown as text: HTML-escaped in the page, and in plotly's labels, titles, legends and
+hover text escaped so that plotly reads no tag (`<a href>`, `<span style>`) in it
+(`hpcore.report.text`); control characters are shown escaped. The page begins with `PAGE_HEAD`,
+by which hpcore knows it wrote the file (`hpcore.report.files`); plotly's logo, a link, is left out.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from typing import Any
 
 from hpcore.records import TrialState
 from hpcore.report import summary
-from hpcore.report.files import HTML_MARK, need
+from hpcore.report.files import PAGE_HEAD, need
 from hpcore.report.summary import BEST, FAILED, MAX_PARAMS, PRUNED, TRIAL
+from hpcore.report.text import plotly_text, printable
 from hpcore.result import SearchResult
 
 Cell = str | tuple[str, float | None]  # text, or text and the number it sorts by
@@ -86,7 +91,7 @@ def comparison_page(named: Sequence[tuple[str, SearchResult]], rows: Sequence[su
     figure = go.Figure()
     curves = [summary.best_so_far(result) for _, result in named]
     for (name, _), curve in zip(named, curves, strict=True):
-        figure.add_scatter(x=list(range(1, len(curve) + 1)), y=[_nan(b) for b in curve], mode="lines", line_shape="hv", name=name)
+        figure.add_scatter(x=list(range(1, len(curve) + 1)), y=[_nan(b) for b in curve], mode="lines", line_shape="hv", name=plotly_text(name))
     if target is not None:
         figure.add_hline(y=target, line_dash="dash", annotation_text=f"target {target:g}")
     figure.update_layout(
@@ -111,7 +116,7 @@ def _history(go: Any, result: SearchResult) -> Any:
         if marked:
             figure.add_scatter(
                 x=[t.number for t in marked], y=[0] * len(marked), yaxis="y2", mode="markers", name=state.value.lower(),
-                marker={"color": color, "symbol": symbol, "size": 9}, text=[t.error or "" for t in marked],
+                marker={"color": color, "symbol": symbol, "size": 9}, text=[plotly_text(t.error or "") for t in marked],
             )
     figure.update_layout(
         title="objective over trials", xaxis_title="trial", yaxis_title=summary.objective_names(result)[0],
@@ -139,7 +144,7 @@ def _front(go: Any, result: SearchResult) -> Any:
 
 def _importance(go: Any, result: SearchResult) -> Any:
     shares = sorted(summary.importance(result).items(), key=lambda item: item[1])
-    figure = go.Figure(go.Bar(x=[s for _, s in shares], y=[n for n, _ in shares], orientation="h", marker_color=BEST))
+    figure = go.Figure(go.Bar(x=[s for _, s in shares], y=[plotly_text(n) for n, _ in shares], orientation="h", marker_color=BEST))
     title = "parameter importance (η², first objective)" if shares else "parameter importance: not enough completed trials that differ"
     figure.update_layout(title=title, xaxis={"range": [0, 1], "title": "share of the objective's variance"})
     return figure
@@ -147,32 +152,37 @@ def _importance(go: Any, result: SearchResult) -> Any:
 
 def _parameter(go: Any, result: SearchResult, name: str) -> Any:
     done, xs, log = summary.parameter_axis(result, name)
+    if xs and isinstance(xs[0], str):  # choices, drawn as categories: their tick labels are text from the search
+        xs = [plotly_text(x) for x in xs]
     figure = go.Figure(
         go.Scatter(
             x=xs, y=[t.values[0] for t in done], mode="markers", text=[f"trial {t.number}" for t in done],
             marker={"color": [t.number for t in done], "colorscale": "Viridis", "showscale": True, "colorbar": {"title": "trial"}},
         )
     )
-    figure.update_layout(title=name, xaxis_title=name, xaxis_type="log" if log else None, yaxis_title=summary.objective_names(result)[0])
+    label = plotly_text(name)
+    figure.update_layout(title=label, xaxis_title=label, xaxis_type="log" if log else None, yaxis_title=summary.objective_names(result)[0])
     return figure
 
 
 def _plot(figure: Any, div_id: str) -> str:
     figure.update_layout(height=420, margin={"l": 60, "r": 20, "t": 50, "b": 50})
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, default_height="420px")
+    return figure.to_html(
+        full_html=False, include_plotlyjs=False, div_id=div_id, default_height="420px", config={"displaylogo": False}
+    )
 
 
 def _table(table_id: str, header: Sequence[str], rows: Sequence[tuple[str, Sequence[Cell]]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    head = "".join(f"<th>{_escape(h)}</th>" for h in header)
     body = "".join(f'<tr class="{row_class}">{"".join(_td(c) for c in cells)}</tr>\n' for row_class, cells in rows)
     return f'<table id="{table_id}" class="sortable"><thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>'
 
 
 def _td(cell: Cell) -> str:
     if isinstance(cell, str):
-        return f"<td>{html.escape(cell)}</td>"
+        return f"<td>{_escape(cell)}</td>"
     text, number = cell
-    return f'<td data-num="{"NaN" if number is None else repr(float(number))}">{html.escape(text)}</td>'
+    return f'<td data-num="{"NaN" if number is None else repr(float(number))}">{_escape(text)}</td>'
 
 
 def _numeric(text: str) -> Cell:
@@ -180,6 +190,10 @@ def _numeric(text: str) -> Cell:
         return (text, float(text))
     except ValueError:
         return text
+
+
+def _escape(text: str) -> str:
+    return html.escape(printable(text))
 
 
 def _nan(value: float | None) -> float:
@@ -190,7 +204,7 @@ def _page(title: str, plots: Sequence[str], table: str) -> str:
     plotly_js = need("plotly.offline", "an HTML report").get_plotlyjs()
     grid = "".join(f'<div class="plot">{p}</div>' for p in plots)
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{HTML_MARK}<title>{html.escape(title)}</title>'
+        f"{PAGE_HEAD}<title>{_escape(title)}</title>"
         f"<style>{STYLE}</style><script>{plotly_js}</script></head>\n"
-        f"<body><h1>{html.escape(title)}</h1>\n{grid}\n<h2>table</h2>\n{table}\n<script>{SORT}</script></body></html>\n"
+        f"<body><h1>{_escape(title)}</h1>\n{grid}\n<h2>table</h2>\n{table}\n<script>{SORT}</script></body></html>\n"
     )

@@ -91,14 +91,17 @@ def parameter_axis(result: SearchResult, name: str) -> tuple[list[FrozenTrial], 
 def importance(result: SearchResult) -> dict[str, float]:
     """Each parameter's share of the first objective's variance (η², scaled to sum 1); {} without an estimate."""
     trials = complete(result)
-    values = [t.values[0] for t in trials]
-    total = _variance(values) if len(trials) >= MIN_TRIALS else 0.0
+    largest = max((abs(t.values[0]) for t in trials), default=0.0)
+    if len(trials) < MIN_TRIALS or largest == 0.0:
+        return {}
+    value = {t.number: t.values[0] / largest for t in trials}  # η² is the same at any scale; this one keeps squares finite
+    total = _variance(list(value.values()))
     if total == 0.0:
         return {}
     raw = {}
     for name in parameter_names(result):
-        pairs = [(t.params[name], t.values[0]) for t in trials if name in t.params]
-        raw[name] = _between_groups(_groups(pairs), len(values)) / total
+        pairs = [(t.params[name], value[t.number]) for t in trials if name in t.params]
+        raw[name] = _between_groups(_groups(pairs), len(trials)) / total if pairs else 0.0  # sampled by no COMPLETE trial: 0
     scale = sum(raw.values())
     return {name: share / scale if scale else 0.0 for name, share in raw.items()}
 
