@@ -90,6 +90,16 @@ class OptunaBackend(Backend):
         return True
 
     @hookimpl
+    def hpcore_tell_unproposed(self, study: Study, seed: int | None) -> None:
+        """The sampler hpcore created goes on with the resumed seed (docs/laws.md §9); the journal is
+        replayed into an empty study as the search starts, and a user's sampler or study keeps its own."""
+        options = study.settings.options
+        if seed is not None and seed != study.settings.seed and options.get("sampler") is None and options.get("study") is None:
+            import optuna
+
+            study.native.sampler = optuna.samplers.TPESampler(seed=seed)
+
+    @hookimpl
     def hpcore_load_trials(self, study: Study) -> Sequence[FrozenTrial]:
         return finished_trials(study.native)
 

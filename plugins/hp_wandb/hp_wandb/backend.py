@@ -341,6 +341,13 @@ class WandbBackend(Backend):
             run_loop(study, runner)  # the core's loop drives the local sweep
 
     @hookimpl
+    def hpcore_tell_unproposed(self, study: Study, seed: int | None) -> None:
+        """A local sweep's method goes on with the resumed seed (docs/laws.md §9); it replays the ledger as it starts."""
+        state = study.backend_state
+        if isinstance(state, LocalSweep) and seed != study.settings.seed:
+            state.method = make_method(state.plan, seed, study.settings.directions)
+
+    @hookimpl
     def hpcore_ask(self, study: Study) -> WandbTrial | Exhausted:
         return study.backend_state.ask(study)
 
