@@ -345,7 +345,7 @@ class WandbBackend(Backend):
         """A local sweep's method goes on with the resumed seed (docs/laws.md §9); it replays the ledger as it starts."""
         state = study.backend_state
         if isinstance(state, LocalSweep) and seed != study.settings.seed:
-            state.method = make_method(state.plan, seed, study.settings.directions)
+            state.method.reseed(seed)
 
     @hookimpl
     def hpcore_ask(self, study: Study) -> WandbTrial | Exhausted:

@@ -46,6 +46,9 @@ class Method:
     def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         raise NotImplementedError
 
+    def reseed(self, seed: int | None) -> None:
+        """Go on drawing from `seed` (a resumed search's, docs/laws.md §9); a method that draws nothing ignores it."""
+
     def tell(self, record: FrozenTrial, handle: Any) -> None:
         """A trial ended."""
 
@@ -54,6 +57,9 @@ class RandomMethod(Method):
     def __init__(self, specs: Sequence[Spec], seed: int | None) -> None:
         self.specs = list(specs)
         self.rng = random.Random(seed)
+
+    def reseed(self, seed: int | None) -> None:
+        self.rng.seed(seed)
 
     def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any]:
         return {spec.key: spec.draw(self.rng) for spec in self.specs}, None
@@ -125,6 +131,11 @@ class BayesMethod(Method):
             self.optuna_study = optuna.create_study(
                 directions=[d.value for d in directions], sampler=optuna.samplers.TPESampler(seed=seed)
             )
+
+    def reseed(self, seed: int | None) -> None:
+        import optuna
+
+        self.optuna_study.sampler = optuna.samplers.TPESampler(seed=seed)
 
     def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], optuna.Trial]:
         if not self.replayed:
