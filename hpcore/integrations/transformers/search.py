@@ -63,59 +63,23 @@ def hyperparameter_search(
 
     `kwargs` are routed as transformers routes them (`hpcore.integrations.transformers.routing`).
     """
-    from transformers.trainer_utils import default_compute_objective
-
     check_trainer(trainer)
     name = backend_name(backend)
     routed = route(name, kwargs)
     many = isinstance(direction, (list, tuple)) and len(direction) > 1
-    if routed.load_best_model and many:
-        raise InvalidArgument(
-            "load_best_model=True needs one best run, and several directions give a Pareto front: "
-            "choose a run and call load_run(trainer, best_run)."
-        )
-    training = Training(
-        compute_objective=compute_objective or default_compute_objective,
-        n_objectives=len(direction) if isinstance(direction, (list, tuple)) else 1,
-        hp_name=hp_name,
-        training=routed.training,
-        keep_model=routed.load_best_model,
-    )
+    training = _training(routed, compute_objective, direction, hp_name, many)
     world = distributed.World.of(trainer.args)
     out_of_process = get_registry().get(name).capabilities.out_of_process
-    if world.size > 1 and out_of_process:
-        raise InvalidArgument(
-            f"backend {name!r} runs trials in its own worker processes, so it cannot run under torchrun: run the "
-            "script with plain python and let the backend place trials (resources_per_trial=), or use an "
-            "in-process backend."
-        )
+    _check_world(world, name, out_of_process)
     base = trainer.args
     elsewhere = out_of_process or routed.search.get("n_jobs", 1) != 1
     trainer_of = Recipe.of(trainer) if elsewhere else (lambda: (trainer, base))
     try:
         if world.size > 1 and not world.leader:
             return distributed.follow(world, training, trainer, name)
-        if world.size > 1:
-            objective = distributed.lead(world, training, trainer_of)
-        else:
-            objective = objective_of(training, trainer_of)
-        try:
-            result = hpcore.search(
-                objective,
-                DEFAULT_SPACE if hp_space is None else hp_space,
-                direction=direction,
-                n_trials=n_trials,
-                backend=name,
-                **routed.search,
-                **routed.options,
-            )
-            best = best_runs(result, many)
-        except BaseException as exc:
-            if world.size > 1:
-                distributed.end(world, error=exc)
-            raise
-        if world.size > 1:
-            distributed.end(world, best)
+        objective = distributed.lead(world, training, trainer_of) if world.size > 1 else objective_of(training, trainer_of)
+        search = dict(direction=direction, n_trials=n_trials, backend=name, **routed.search, **routed.options)
+        result, best = _search(world, objective, DEFAULT_SPACE if hp_space is None else hp_space, search, many)
     finally:
         if isinstance(trainer_of, Recipe):
             trainer_of.forget()
@@ -128,6 +92,50 @@ def hyperparameter_search(
     if routed.load_best_model:
         load_run(trainer, best, name)
     return best
+
+
+def _training(routed: Any, compute_objective: Any, direction: Any, hp_name: Any, many: bool) -> Training:
+    """How each trial trains and reports; load_best_model with several directions is refused."""
+    from transformers.trainer_utils import default_compute_objective
+
+    if routed.load_best_model and many:
+        raise InvalidArgument(
+            "load_best_model=True needs one best run, and several directions give a Pareto front: "
+            "choose a run and call load_run(trainer, best_run)."
+        )
+    return Training(
+        compute_objective=compute_objective or default_compute_objective,
+        n_objectives=len(direction) if isinstance(direction, (list, tuple)) else 1,
+        hp_name=hp_name,
+        training=routed.training,
+        keep_model=routed.load_best_model,
+    )
+
+
+def _check_world(world: distributed.World, name: str, out_of_process: bool) -> None:
+    """A backend whose trials run in worker processes cannot run under torchrun."""
+    if world.size > 1 and out_of_process:
+        raise InvalidArgument(
+            f"backend {name!r} runs trials in its own worker processes, so it cannot run under torchrun: run the "
+            "script with plain python and let the backend place trials (resources_per_trial=), or use an "
+            "in-process backend."
+        )
+
+
+def _search(
+    world: distributed.World, objective: Any, space: Any, search: dict[str, Any], many: bool
+) -> tuple[SearchResult, Any]:
+    """The search and its best run(s); under torchrun the other ranks are told how it ended."""
+    try:
+        result = hpcore.search(objective, space, **search)
+        best = best_runs(result, many)
+    except BaseException as exc:
+        if world.size > 1:
+            distributed.end(world, error=exc)
+        raise
+    if world.size > 1:
+        distributed.end(world, best)
+    return result, best
 
 
 def check_trainer(trainer: Any) -> None:
