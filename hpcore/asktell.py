@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hpcore.backend import Backend, Capabilities
-from hpcore.errors import InvalidArgument, InvalidSpace, UnknownParameter
+from hpcore.errors import InvalidArgument, InvalidSpace
 from hpcore.hookspecs import hookimpl
 from hpcore.objective import Direction, losses
 from hpcore.records import FrozenTrial, TrialState
 from hpcore.space import Float, Param, is_neutral
 from hpcore.study import Study
-from hpcore.trial import Trial
+from hpcore.trial import PointTrial
 
 
 @dataclass(frozen=True)
@@ -105,19 +105,6 @@ def takes_one_value(param: Param) -> bool:
     return param.n_points == 1 or (isinstance(param, Float) and param.low == param.high)
 
 
-class AskTellTrial(Trial):
-    """A trial answering from its candidate's values; any other name is UnknownParameter."""
-
-    def __init__(self, number: int, values: dict[str, Any]) -> None:
-        super().__init__(number)
-        self._values = values
-
-    def _sample(self, name: str, param: Param) -> Any:
-        if name not in self._values:
-            raise UnknownParameter(f"{name!r} is not in the search's space {sorted(self._values)}: add it to space=.")
-        return self._values[name]
-
-
 class AskTellBackend(Backend):
     """Base class of backends on an ask/tell engine. Override `create`, `ask` and `tell` (module docstring)."""
 
@@ -159,13 +146,13 @@ class AskTellBackend(Backend):
         study.backend_state = AskTellState(engine, problem, fixed, settings.directions)
 
     @hookimpl
-    def hpcore_ask(self, study: Study) -> AskTellTrial:
+    def hpcore_ask(self, study: Study) -> PointTrial:
         state: AskTellState = study.backend_state
         with state.lock:
             candidate = self.ask(state.engine) if state.problem.params else ()
             number = study.ledger.next_number()
             state.candidates[number] = candidate
-        return AskTellTrial(number, state.values_of(candidate))
+        return PointTrial(number, state.values_of(candidate))
 
     @hookimpl
     def hpcore_tell(self, study: Study, trial: FrozenTrial) -> None:

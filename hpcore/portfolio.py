@@ -48,7 +48,6 @@ class Member:
     seed: int | None
     rewards: float = 0.0
     misses: float = 0.0
-    proposed: int = 0
     exhausted: bool = False
 
 
@@ -138,7 +137,6 @@ class Portfolio(Backend):
                     continue
                 trial.proposer = member.backend.name
                 state.proposers[trial.number] = member
-                member.proposed += 1
                 return trial
         return EXHAUSTED
 

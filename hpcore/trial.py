@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hpcore.errors import InvalidSpace, TrialPruned
+from hpcore.errors import InvalidSpace, TrialPruned, UnknownParameter
 from hpcore.space import Categorical, Float, Int, Param, is_neutral
 
 
@@ -115,6 +115,21 @@ class Trial:
 
     def set_user_attr(self, key: str, value: Any) -> None:
         self.user_attrs[key] = value
+
+
+class PointTrial(Trial):
+    """A trial whose values were chosen up front (a grid's point, an engine's candidate); any other
+    name raises UnknownParameter, naming `where` the values come from."""
+
+    def __init__(self, number: int, point: Mapping[str, Any], where: str = "the search's space") -> None:
+        super().__init__(number)
+        self._point = point
+        self._where = where
+
+    def _sample(self, name: str, param: Param) -> Any:
+        if name not in self._point:
+            raise UnknownParameter(f"{name!r} is not in {self._where} {sorted(self._point)}: add it to space=.")
+        return self._point[name]
 
 
 def _numeric(kind: type[Float] | type[Int], name: str, low: Any, high: Any, log: Any, step: Any) -> Param:

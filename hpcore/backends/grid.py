@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from hpcore.backend import Backend, Capabilities
-from hpcore.errors import InvalidSpace, UnknownParameter
+from hpcore.errors import InvalidSpace
 from hpcore.hookspecs import hookimpl
 from hpcore.records import FrozenTrial
 from hpcore.space import Float, Param, values_of
 from hpcore.study import Study
-from hpcore.trial import EXHAUSTED, Exhausted, Trial
+from hpcore.trial import EXHAUSTED, Exhausted, PointTrial
 
 
 def axis(name: str, param: Param) -> list[Any]:
@@ -92,17 +92,6 @@ class GridState:
             return None
 
 
-class GridTrial(Trial):
-    def __init__(self, number: int, point: dict[str, Any]) -> None:
-        super().__init__(number)
-        self._point = point
-
-    def _sample(self, name: str, param: Param) -> Any:
-        if name not in self._point:
-            raise UnknownParameter(f"{name!r} is not in the grid's space {sorted(self._point)}: add it to space=.")
-        return self._point[name]
-
-
 class GridBackend(Backend):
     name = "grid"
     capabilities = Capabilities(multi_objective=True, finite=True, seedable=True, parallel=True, resumable=True)
@@ -117,8 +106,8 @@ class GridBackend(Backend):
         study.backend_state.visit(trials)
 
     @hookimpl
-    def hpcore_ask(self, study: Study) -> GridTrial | Exhausted:
+    def hpcore_ask(self, study: Study) -> PointTrial | Exhausted:
         point = study.backend_state.next_point()
         if point is None:
             return EXHAUSTED
-        return GridTrial(study.ledger.next_number(), point)
+        return PointTrial(study.ledger.next_number(), point, "the grid's space")
