@@ -65,7 +65,9 @@ class Backend:
     - `pruning_options` are the options that set its pruner or scheduler, so a search asking
       another backend for one is told which backends prune;
     - `default_priority` ranks it for `backend=None` (the highest installed wins; None: never
-      the default).
+      the default);
+    - `fixed_native_trial` is the engine's own trial answering given values again, for code
+      that received the engine's trial in the search (None: such code gets the values).
     """
 
     name: str = ""
@@ -84,6 +86,10 @@ class Backend:
             form = declared.get(name, FUNCTION_FORM if name == "function" else None)
             if form is not None and form.recognise(space):
                 return form
+        return None
+
+    def fixed_native_trial(self, values: Mapping[str, Any], number: int) -> Any:
+        """The engine's trial that answers `values` again (trial number `number`); None by default."""
         return None
 
     def engine_version(self) -> str | None:

@@ -4,8 +4,9 @@ Rules:
 - the trial trains on a copy of the trainer's arguments holding the sampled values that are
   training arguments (cast to the argument's type, as transformers does) and its own folder,
   `output_dir/run-{number}` or `output_dir/{hp_name(trial)}`;
-- `model_init(trial)` receives the Optuna trial on the optuna backend, else the sampled
-  values as a dict (`TrialValues`), as transformers passes them for Ray and W&B;
+- `model_init(trial)` receives the engine's own trial where the backend hands one (the Optuna
+  trial on the optuna backend; its `fixed_native_trial` afterwards), else the sampled values
+  as a dict (`TrialValues`), as transformers passes them for Ray and W&B;
 - a sampled name that is neither a training argument nor read by `model_init` gets one
   warning per search (`model_init` reads a dict trial by key; an Optuna trial is taken as read);
 - every evaluation's metrics go through `compute_objective`; one objective is reported, and
@@ -33,6 +34,7 @@ from transformers.trainer_callback import ExportableState
 from transformers.trainer_utils import get_last_checkpoint
 
 from hpcore import Trial, TrialPruned
+from hpcore.plugins import get_registry
 from hpcore.integrations.transformers import trainer_internals
 
 if TYPE_CHECKING:
@@ -96,12 +98,11 @@ def model_trial(trial: Trial) -> Any:
 
 
 def fixed_trial(backend: str, values: Mapping[str, Any], number: int) -> Any:
-    """A trial that answers `values` again, of the kind `model_init` got in the search."""
-    if backend == "optuna":
-        import optuna
-
-        return optuna.trial.FixedTrial(dict(values), number)
-    return TrialValues(values, number)
+    """A trial that answers `values` again, of the kind `model_init` got in the search:
+    the backend's fixed native trial, else the values."""
+    known = get_registry().backends.get(backend)
+    native = known.fixed_native_trial(values, number) if known is not None else None
+    return native if native is not None else TrialValues(values, number)
 
 
 def sampled_values(trial: Trial, given: Any) -> dict[str, Any]:

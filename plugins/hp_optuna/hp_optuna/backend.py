@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hpcore import (
@@ -78,6 +78,12 @@ class OptunaBackend(Backend):
             return None
         optuna_study = open_stored(storage, study_name)
         return SearchResult(finished_trials(optuna_study), study_directions(optuna_study), self.name, native=optuna_study)
+
+    def fixed_native_trial(self, values: Mapping[str, Any], number: int) -> optuna.trial.FixedTrial:
+        """An ``optuna.trial.FixedTrial`` answering ``values``, as code given the Optuna trial expects."""
+        import optuna
+
+        return optuna.trial.FixedTrial(dict(values), number)
 
     @hookimpl
     def hpcore_prepare(self, study: Study) -> bool:
