@@ -32,7 +32,7 @@ from hpcore import (
 from hp_optuna import optuna_internals
 from hp_optuna.distributions import Distributions, space_distributions
 from hp_optuna.trial import OptunaTrial
-from hp_optuna.records import finished_trials, number_offset
+from hp_optuna.records import WARM, finished_trials, number_offset
 from hp_optuna.options import KNOWN_OPTIONS, build_study, check_options, open_stored, run_options, study_directions
 from hp_optuna.replay import in_space, replay
 
@@ -66,6 +66,7 @@ class OptunaBackend(Backend):
         parallel=True,
         distributed=True,
         resumable=True,
+        learns=True,
         native_spaces=("function",),
     )
     native_forms = (NativeForm("function", "a function of the trial, an Optuna hp_space(trial)", callable),)
@@ -96,14 +97,25 @@ class OptunaBackend(Backend):
         return True
 
     @hookimpl
-    def hpcore_tell_unproposed(self, study: Study, seed: int | None) -> None:
-        """The sampler hpcore created goes on with the resumed seed (docs/laws.md §9); the journal is
-        replayed into an empty study as the search starts, and a user's sampler or study keeps its own."""
+    def hpcore_tell_unproposed(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
+        """Optuna's sampler learns from the trials it did not propose (docs/laws.md §9, §13): a journal's,
+        replayed into an empty study, and the warm start's, added marked warm (a resumed search on a
+        storage that holds them adds them once). The sampler hpcore created goes on with the resumed
+        seed; a user's sampler or study keeps its own."""
+        optuna_study: optuna.Study = study.native
+        warm = {id(trial) for trial in study.warm_trials}
+        held = optuna_study.get_trials(deepcopy=False)
+        journal = [trial for trial in trials if id(trial) not in warm]
+        if journal and not held:
+            replay(optuna_study, journal, in_space(study.settings.space))
+        told = {_told_key(frozen.params, frozen.values) for frozen in held if WARM in frozen.system_attrs}
+        new_warm = [trial for trial in study.warm_trials if _told_key(trial.params, trial.values) not in told]
+        replay(optuna_study, new_warm, in_space(study.settings.space), warm=True)
         options = study.settings.options
         if seed is not None and seed != study.settings.seed and options.get("sampler") is None and options.get("study") is None:
             import optuna
 
-            study.native.sampler = optuna.samplers.TPESampler(seed=seed)
+            optuna_study.sampler = optuna.samplers.TPESampler(seed=seed)
 
     @hookimpl
     def hpcore_load_trials(self, study: Study) -> Sequence[FrozenTrial]:
@@ -124,8 +136,6 @@ class OptunaBackend(Backend):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             optuna.storages.fail_stale_trials(optuna_study)  # a killed worker's trial, where heartbeats tell
-        if study.ledger.trials and not optuna_study.get_trials(deepcopy=False):
-            replay(optuna_study, study.ledger.trials, in_space(study.settings.space))  # a journal's trials, so the sampler learns
         offset = number_offset(optuna_study.get_trials(deepcopy=False))
         n_trials = study.budget.trials_left()
         timeout = study.budget.time_left()
@@ -178,5 +188,10 @@ class _StopAtTotal:
             deepcopy=False,
             states=(OptunaState.COMPLETE, OptunaState.PRUNED, OptunaState.FAIL, OptunaState.RUNNING),
         )
-        if len(held) >= self.total:
+        if sum(WARM not in frozen.system_attrs for frozen in held) >= self.total:
             optuna_study.stop()
+
+
+def _told_key(params: Mapping[str, Any], values: Sequence[float] | None) -> str:
+    """What tells one warm trial from another: its values by name and its objective values."""
+    return repr((sorted(params.items()), list(values or ())))

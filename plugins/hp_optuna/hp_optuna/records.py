@@ -25,16 +25,18 @@ if TYPE_CHECKING:
 
 
 NUMBER = "hpcore:number"  # the system attribute that holds a replayed trial's hpcore number
+WARM = "hpcore:warm"  # the system attribute that marks a warm-start trial
 
 
 def number_offset(frozen_trials: Sequence[OptunaFrozenTrial]) -> int:
-    """What to add to the Optuna number of a trial the study ran itself to get its hpcore number.
+    """What to add to the Optuna number of a trial the study runs after `frozen_trials` to get its hpcore number.
 
     The replayed trials are the study's first ones: 0 when it has none, or when the journal
-    they came from had no gap in its numbers.
+    they came from had no gap in its numbers; each warm trial among them takes one off.
     """
     replayed = [frozen.system_attrs[NUMBER] for frozen in frozen_trials if NUMBER in frozen.system_attrs]
-    return max(replayed) + 1 - len(replayed) if replayed else 0
+    warm = sum(1 for frozen in frozen_trials if WARM in frozen.system_attrs)
+    return (max(replayed) + 1 - len(replayed) if replayed else 0) - warm
 
 
 def hpcore_number(frozen: OptunaFrozenTrial, offset: int) -> int:
@@ -48,8 +50,8 @@ def finished_states() -> tuple[optuna.trial.TrialState, ...]:
     return (OptunaState.COMPLETE, OptunaState.PRUNED, OptunaState.FAIL)
 
 
-def to_trial(frozen: OptunaFrozenTrial, offset: int = 0) -> FrozenTrial:
-    """One finished Optuna trial as the hpcore ledger holds it; `offset` is the study's `number_offset`."""
+def to_trial(frozen: OptunaFrozenTrial, number: int) -> FrozenTrial:
+    """One finished Optuna trial as the hpcore ledger holds it, as trial `number`."""
     from optuna.trial import TrialState as OptunaState
 
     values: list[float] = []
@@ -65,7 +67,7 @@ def to_trial(frozen: OptunaFrozenTrial, offset: int = 0) -> FrozenTrial:
         state, error = TrialState.FAILED, "FAIL in the Optuna storage (the reason is in the log of the process that ran it)"
     duration = frozen.duration.total_seconds() if frozen.duration is not None else 0.0
     return FrozenTrial(
-        number=hpcore_number(frozen, offset),
+        number=number,
         params=dict(frozen.params),
         state=state,
         values=values,
@@ -77,7 +79,16 @@ def to_trial(frozen: OptunaFrozenTrial, offset: int = 0) -> FrozenTrial:
 
 
 def finished_trials(optuna_study: optuna.Study, skip: Container[int] = frozenset()) -> list[FrozenTrial]:
-    """The study's finished trials, except the hpcore numbers in `skip`."""
-    finished = optuna_study.get_trials(deepcopy=False, states=finished_states())  # replayed trials among them
-    offset = number_offset(finished)
-    return [to_trial(frozen, offset) for frozen in finished if hpcore_number(frozen, offset) not in skip]
+    """The study's finished trials, except the warm ones and the hpcore numbers in `skip`."""
+    finished, states = [], finished_states()
+    top, replayed, warm = -1, 0, 0  # of the trials before the one at hand, in Optuna's number order
+    for frozen in optuna_study.get_trials(deepcopy=False):
+        if WARM in frozen.system_attrs:
+            warm += 1
+            continue
+        number = hpcore_number(frozen, (top + 1 - replayed if replayed else 0) - warm)
+        if NUMBER in frozen.system_attrs:
+            top, replayed = max(top, number), replayed + 1
+        if frozen.state in states and number not in skip:
+            finished.append(to_trial(frozen, number))
+    return finished

@@ -4,7 +4,8 @@ replay, public for every backend that drives Optuna (hp-optuna's resumed ``journ
 Rules:
 - only an empty study is replayed into (a study that holds trials is the record itself);
 - the trials are replayed in number order, each with its hpcore number as the system attribute
-  ``hpcore:number``, its state (COMPLETE, PRUNED, else FAIL), its values when COMPLETE, its
+  ``hpcore:number`` (a warm-start trial, ``warm=True``, with ``hpcore:warm`` instead: it is not
+  the study's own), its state (COMPLETE, PRUNED, else FAIL), its values when COMPLETE, its
   intermediate values and its user attributes: a number the trials lack (a trial killed while
   it ran) adds nothing, so Optuna's numbers stay dense and may fall behind hpcore's; the
   trials the study runs afterwards are numbered after the last (``hp_optuna.records``);
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from hpcore import FrozenTrial, TrialState
 
 from hp_optuna.distributions import space_distributions
-from hp_optuna.records import NUMBER
+from hp_optuna.records import NUMBER, WARM
 
 if TYPE_CHECKING:
     import optuna
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 Placed = Mapping[str, tuple["BaseDistribution", Any]]  # name -> (its distribution, the value in it)
 
 
-def replay(optuna_study: optuna.Study, trials: Sequence[FrozenTrial], place: Callable[[FrozenTrial], Placed]) -> None:
-    """Add `trials` (in number order) to the empty `optuna_study`, each keeping its hpcore number."""
+def replay(optuna_study: optuna.Study, trials: Sequence[FrozenTrial], place: Callable[[FrozenTrial], Placed], warm: bool = False) -> None:
+    """Add `trials` (in number order) to `optuna_study`, each keeping its hpcore number, or marked warm."""
     from optuna.trial import TrialState as OptunaState
     from optuna.trial import create_trial
 
@@ -47,7 +48,7 @@ def replay(optuna_study: optuna.Study, trials: Sequence[FrozenTrial], place: Cal
                 values=list(trial.values) if trial.state is TrialState.COMPLETE else None,
                 intermediate_values=dict(trial.intermediate),
                 user_attrs=dict(trial.user_attrs),
-                system_attrs={NUMBER: trial.number},
+                system_attrs={WARM: True} if warm else {NUMBER: trial.number},
             )
         )
     if frozen:

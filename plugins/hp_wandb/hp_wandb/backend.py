@@ -20,7 +20,7 @@ wandb (and Optuna) are imported when a search starts, never when the plugin load
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,22 +173,24 @@ class LocalSweep(SweepRuns):
         if plan.hyperband is not None and not settings.is_multi_objective:
             self.stopper = HyperbandStopper(plan.hyperband, settings.directions[0])
         self.handles: dict[int, Any] = {}  # trial number -> its Optuna trial (method bayes)
-        self.started = False
         self.info = WandbSweep(
             mode=mode.kind, name=plan.name, method=plan.method, config=plan.wandb_config, project=plan.project,
             entity=plan.entity, optuna_study=self.method.optuna_study,
         )
 
+    def told(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
+        """Trials it did not propose: the method learns of them; a resumed search's count for hyperband's bands."""
+        if self.stopper is not None:
+            for record in study.ledger.trials:
+                self.stopper.add(record)
+        if seed != study.settings.seed:
+            self.method.reseed(seed)
+        self.method.told(trials)
+
     def ask(self, study: Study) -> WandbTrial | Exhausted:
-        trials = study.ledger.trials
-        if not self.started:
-            self.started = True
-            if self.stopper is not None:
-                for record in trials:  # a resumed search: its trials count for hyperband's bands
-                    self.stopper.add(record)
-        if self.plan.run_cap is not None and len(trials) >= self.plan.run_cap:
+        if self.plan.run_cap is not None and len(study.ledger) >= self.plan.run_cap:
             return EXHAUSTED
-        proposed = self.method.propose(trials)
+        proposed = self.method.propose()
         if proposed is None:
             return EXHAUSTED
         values, handle = proposed
@@ -292,6 +294,7 @@ class WandbBackend(Backend):
         define_by_run=True,
         seedable=True,
         resumable=True,
+        learns=True,  # method bayes
         native_spaces=("wandb", "function"),
     )
     native_forms = (
@@ -341,11 +344,11 @@ class WandbBackend(Backend):
             run_loop(study, runner)  # the core's loop drives the local sweep
 
     @hookimpl
-    def hpcore_tell_unproposed(self, study: Study, seed: int | None) -> None:
-        """A local sweep's method goes on with the resumed seed (docs/laws.md §9); it replays the ledger as it starts."""
+    def hpcore_tell_unproposed(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
+        """A local sweep's method learns of the trials it did not propose and goes on with the resumed seed (docs/laws.md §9, §13)."""
         state = study.backend_state
-        if isinstance(state, LocalSweep) and seed != study.settings.seed:
-            state.method.reseed(seed)
+        if isinstance(state, LocalSweep):
+            state.told(study, trials, seed)
 
     @hookimpl
     def hpcore_ask(self, study: Study) -> WandbTrial | Exhausted:

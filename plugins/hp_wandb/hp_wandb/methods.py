@@ -4,11 +4,12 @@ Rules:
 - ``random`` draws every parameter from its declared distribution with a ``random.Random(seed)``;
   define-by-run parameters from the same generator (``Param.from_unit``);
 - ``grid`` visits each point of the product of the parameters' values once, in the order W&B's
-  own grid uses (the first parameter varies slowest), skipping points a resumed search already
-  holds, and is exhausted when every point was visited; it samples nothing define-by-run;
+  own grid uses (the first parameter varies slowest), skipping points it was told of (a resumed
+  search's, a warm start's), and is exhausted when every point was visited; it samples nothing define-by-run;
 - ``bayes`` asks Optuna's TPE sampler (seeded) through an in-memory ``optuna.Study`` with the
-  search's directions, and tells it each trial's end, so the model learns from every trial; a
-  resumed search's trials (its journal's) are added to that study before the first proposal;
+  search's directions, and tells it each trial's end, so the model learns from every trial; the
+  trials it was told of (a resumed search's journal, a warm start) are added to that study
+  before the first proposal (``told``, from ``hpcore_tell_unproposed``);
 - hyperband (``early_terminate``) is W&B's rule: at each band (a number of intermediate values),
   a trial whose value there is worse than the top ``1/eta`` of every trial's value there stops.
 """
@@ -39,9 +40,12 @@ class Method:
 
     optuna_study: Any = None
 
-    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any] | None:
+    def propose(self) -> tuple[dict[str, Any], Any] | None:
         """The next trial's values by key and an engine handle; None when the sweep is spent."""
         raise NotImplementedError
+
+    def told(self, trials: Sequence[FrozenTrial]) -> None:
+        """Learn of finished trials it did not propose, before its first proposal; a method that learns nothing ignores them."""
 
     def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         raise NotImplementedError
@@ -61,7 +65,7 @@ class RandomMethod(Method):
     def reseed(self, seed: int | None) -> None:
         self.rng.seed(seed)
 
-    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any]:
+    def propose(self) -> tuple[dict[str, Any], Any]:
         return {spec.key: spec.draw(self.rng) for spec in self.specs}, None
 
     def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
@@ -82,13 +86,15 @@ class GridMethod(Method):
         self.axes = [spec.grid() for spec in plan.specs]
         self.total = math.prod(len(axis) for axis in self.axes)
         self.position = 0
-        self.visited: set[int] | None = None
+        self.visited: set[int] = set()
         self.lock = threading.Lock()
 
-    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], Any] | None:
+    def told(self, trials: Sequence[FrozenTrial]) -> None:
         with self.lock:
-            if self.visited is None:  # the points a resumed search already holds
-                self.visited = {i for i in map(self._index_of, trials) if i is not None}
+            self.visited.update(i for i in map(self._index_of, trials) if i is not None)
+
+    def propose(self) -> tuple[dict[str, Any], Any] | None:
+        with self.lock:
             while self.position < self.total:
                 index, self.position = self.position, self.position + 1
                 if index not in self.visited:
@@ -126,7 +132,6 @@ class BayesMethod(Method):
                 _check_bayes(spec.key, spec.param)
         self.specs = list(plan.specs)
         self.paths = plan.paths
-        self.replayed = False
         with _quiet_optuna():
             self.optuna_study = optuna.create_study(
                 directions=[d.value for d in directions], sampler=optuna.samplers.TPESampler(seed=seed)
@@ -137,10 +142,7 @@ class BayesMethod(Method):
 
         self.optuna_study.sampler = optuna.samplers.TPESampler(seed=seed)
 
-    def propose(self, trials: Sequence[FrozenTrial]) -> tuple[dict[str, Any], optuna.Trial]:
-        if not self.replayed:
-            self.replayed = True
-            self._replay(trials)
+    def propose(self) -> tuple[dict[str, Any], optuna.Trial]:
         optuna_trial = self.optuna_study.ask()
         with _in_memory_choices():
             return {spec.key: spec.suggest(optuna_trial, spec.key) for spec in self.specs}, optuna_trial
@@ -150,8 +152,8 @@ class BayesMethod(Method):
         with _in_memory_choices():
             return suggest(trial.optuna_trial, name, param)
 
-    def _replay(self, trials: Sequence[FrozenTrial]) -> None:
-        """A resumed search's trials (from its journal), told to the model before it proposes (hp-optuna's replay)."""
+    def told(self, trials: Sequence[FrozenTrial]) -> None:
+        """Trials it did not propose, added to the model's study (hp-optuna's replay)."""
         with _quiet_optuna(), _in_memory_choices():
             replay(self.optuna_study, trials, self._placed)
 

@@ -22,6 +22,9 @@ class TestWandbRandomConformance(BackendConformance):
     def pruning_options(self) -> dict[str, Any]:
         return dict(HYPERBAND)
 
+    def learning_options(self) -> dict[str, Any]:
+        return {"method": "bayes"}
+
 
 class TestWandbBayesConformance(TestWandbRandomConformance):
     backend_options: dict = {"mode": "offline", "method": "bayes"}
