@@ -13,7 +13,10 @@ Rules:
 - ``max_trials`` is the study's total: the run stops once the storage holds that many
   trials that are finished or running;
 - ``trial.report(value, step)`` goes to the Optuna trial, whose pruner decides;
-- an ``optuna.TrialPruned`` raised by the objective prunes, as ``hpcore.TrialPruned`` does.
+- an ``optuna.TrialPruned`` raised by the objective prunes, as ``hpcore.TrialPruned`` does;
+- as a member of an ``hpcore.Portfolio`` it proposes trial by trial (``hpcore_ask``: the study's
+  ``ask``, numbered by the search; ``hpcore_tell``: its ``tell``), and the other members' trials
+  are added to its study marked warm (``hpcore_tell_unproposed``), so its sampler learns from all.
 
 Optuna is imported when a search starts, never when the plugin loads.
 """
@@ -21,7 +24,7 @@ Optuna is imported when a search starts, never when the plugin loads.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -41,12 +44,13 @@ if TYPE_CHECKING:
     from optuna.trial import FrozenTrial as OptunaFrozenTrial
 
 
-@dataclass(frozen=True)
+@dataclass
 class OptunaSearch:
-    """One search's Optuna study and the distributions of its neutral space."""
+    """One search's Optuna study, the distributions of its neutral space, the trials asked one by one."""
 
     optuna_study: optuna.Study
     distributions: Distributions
+    asked: dict[int, optuna.Trial] = field(default_factory=dict)  # hpcore number -> its trial, until told
 
 
 class _TrialFailed(Exception):
@@ -98,24 +102,48 @@ class OptunaBackend(Backend):
 
     @hookimpl
     def hpcore_tell_unproposed(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
-        """Optuna's sampler learns from the trials it did not propose (docs/laws.md §9, §13): a journal's,
-        replayed into an empty study, and the warm start's, added marked warm (a resumed search on a
-        storage that holds them adds them once). The sampler hpcore created goes on with the resumed
-        seed; a user's sampler or study keeps its own."""
-        optuna_study: optuna.Study = study.native
+        """Optuna's sampler learns from the trials it did not propose (docs/laws.md §9, §13). Into a
+        study that is empty as the search starts, a journal's trials are replayed as its own record;
+        every other trial (a warm start's, a journal's beside a study that holds trials, another
+        portfolio member's) is added marked warm, once. The sampler hpcore created goes on with the resumed seed; a user's keeps its own."""
+        state: OptunaSearch = study.backend_state
+        held = state.optuna_study.get_trials(deepcopy=False)
         warm = {id(trial) for trial in study.warm_trials}
-        held = optuna_study.get_trials(deepcopy=False)
-        journal = [trial for trial in trials if id(trial) not in warm]
-        if journal and not held:
-            replay(optuna_study, journal, in_space(study.settings.space))
+        starting = not held and study.ledger.recorded == 0
+        journal = [trial for trial in trials if id(trial) not in warm] if starting else []
+        replay(state.optuna_study, journal, in_space(study.settings.space))
         told = {_told_key(frozen.params, frozen.values) for frozen in held if WARM in frozen.system_attrs}
-        new_warm = [trial for trial in study.warm_trials if _told_key(trial.params, trial.values) not in told]
-        replay(optuna_study, new_warm, in_space(study.settings.space), warm=True)
+        others = [trial for trial in trials if not journal or id(trial) in warm]
+        new = [trial for trial in others if _told_key(trial.params, trial.values) not in told]
+        replay(state.optuna_study, new, in_space(study.settings.space), warm=True)
         options = study.settings.options
         if seed is not None and seed != study.settings.seed and options.get("sampler") is None and options.get("study") is None:
             import optuna
 
-            optuna_study.sampler = optuna.samplers.TPESampler(seed=seed)
+            state.optuna_study.sampler = optuna.samplers.TPESampler(seed=seed)
+
+    @hookimpl
+    def hpcore_ask(self, study: Study) -> OptunaTrial:
+        """One trial asked of the study, numbered by the search (a `Portfolio` member proposes this way)."""
+        state: OptunaSearch = study.backend_state
+        optuna_trial = state.optuna_study.ask()
+        number = study.ledger.next_number()
+        state.asked[number] = optuna_trial
+        return OptunaTrial(optuna_trial, state.distributions, number - optuna_trial.number)
+
+    @hookimpl
+    def hpcore_tell(self, study: Study, trial: FrozenTrial) -> None:
+        """The study is told the end of a trial it was asked: the values, PRUNED, or FAIL."""
+        from optuna.trial import TrialState as OptunaState
+
+        state: OptunaSearch = study.backend_state
+        optuna_trial = state.asked.pop(trial.number, None)
+        if optuna_trial is None:
+            return
+        if trial.state is TrialState.COMPLETE:
+            state.optuna_study.tell(optuna_trial, list(trial.values))
+        else:
+            state.optuna_study.tell(optuna_trial, state=OptunaState.PRUNED if trial.state is TrialState.PRUNED else OptunaState.FAIL)
 
     @hookimpl
     def hpcore_load_trials(self, study: Study) -> Sequence[FrozenTrial]:
