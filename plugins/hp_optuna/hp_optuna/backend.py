@@ -46,10 +46,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class OptunaSearch:
-    """One search's Optuna study, the distributions of its neutral space, the trials asked one by one."""
+    """One search's Optuna study, the distributions of its neutral space, the warm trials it holds, the trials asked one by one."""
 
     optuna_study: optuna.Study
     distributions: Distributions
+    told: set[str]  # the warm trials the study holds (`_told_key`)
     asked: dict[int, optuna.Trial] = field(default_factory=dict)  # hpcore number -> its trial, until told
 
 
@@ -97,7 +98,9 @@ class OptunaBackend(Backend):
         run_options(study.settings.options)
         distributions = space_distributions(study.settings.space)  # refuses what Optuna cannot sample
         study.native = build_study(study)
-        study.backend_state = OptunaSearch(study.native, distributions)
+        held = study.native.get_trials(deepcopy=False)
+        told = {_told_key(frozen.params, frozen.values) for frozen in held if WARM in frozen.system_attrs}
+        study.backend_state = OptunaSearch(study.native, distributions, told)
         return True
 
     @hookimpl
@@ -107,15 +110,14 @@ class OptunaBackend(Backend):
         every other trial (a warm start's, a journal's beside a study that holds trials, another
         portfolio member's) is added marked warm, once. The sampler hpcore created goes on with the resumed seed; a user's keeps its own."""
         state: OptunaSearch = study.backend_state
-        held = state.optuna_study.get_trials(deepcopy=False)
         warm = {id(trial) for trial in study.warm_trials}
-        starting = not held and study.ledger.recorded == 0
+        starting = study.ledger.recorded == 0 and not state.optuna_study.get_trials(deepcopy=False)
         journal = [trial for trial in trials if id(trial) not in warm] if starting else []
         replay(state.optuna_study, journal, in_space(study.settings.space))
-        told = {_told_key(frozen.params, frozen.values) for frozen in held if WARM in frozen.system_attrs}
         others = [trial for trial in trials if not journal or id(trial) in warm]
-        new = [trial for trial in others if _told_key(trial.params, trial.values) not in told]
+        new = [trial for trial in others if _told_key(trial.params, trial.values) not in state.told]
         replay(state.optuna_study, new, in_space(study.settings.space), warm=True)
+        state.told.update(_told_key(trial.params, trial.values) for trial in new)
         options = study.settings.options
         if seed is not None and seed != study.settings.seed and options.get("sampler") is None and options.get("study") is None:
             import optuna
