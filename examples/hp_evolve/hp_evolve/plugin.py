@@ -3,8 +3,10 @@
 A (1+1)-evolution strategy over quantiles: each trial samples every parameter near the best
 trial so far (a Gaussian step in [0, 1), mapped into the parameter by `Param.from_unit`), and
 `hpcore_tell` keeps the better of the two, widening the step after a success and narrowing it
-after a miss. Each trial keeps its quantiles in `user_attrs["evolve_units"]`, so a resumed
-search learns from the trials it loads.
+after a miss. Each trial keeps its quantiles in `user_attrs["evolve_units"]`; a trial it did
+not propose (a resumed search's, a warm start's, another backend's) is told through
+`hpcore_tell_unproposed`, its quantiles those it kept or, in a neutral space, `Param.to_unit`
+of its values, and the random stream goes on with the seed the core gives.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ class EvolveState:
         self.best: dict[str, float] = {}
         self.best_score = math.inf
         self.step = step
-        self.caught_up = False
         self.lock = threading.RLock()  # hpcore_ask, sampling and hpcore_tell run in threads under n_jobs > 1
 
     def unit(self, name: str) -> float:
@@ -47,11 +48,11 @@ class EvolveState:
                 return self.rng.random()
             return reflect(self.best[name] + self.rng.gauss(0.0, self.step))
 
-    def learn(self, trial: FrozenTrial) -> None:
+    def learn(self, trial: FrozenTrial, units: dict[str, float] | None = None) -> None:
         """Keep `trial` if it beats the best; widen the step after a success, narrow it after a miss."""
-        units = trial.user_attrs.get(UNITS)
+        units = units or trial.user_attrs.get(UNITS)
         if trial.state is not TrialState.COMPLETE or not units:
-            return  # PRUNED and FAILED trials have no values; another backend's trials have no quantiles
+            return  # PRUNED and FAILED trials have no values
         score = self.sign * trial.values[0]
         with self.lock:
             if score < self.best_score:
@@ -60,13 +61,15 @@ class EvolveState:
             else:
                 self.step = max(self.step * SHRINK, MIN_STEP)
 
-    def catch_up(self, trials: list[FrozenTrial]) -> None:
-        """Learn once from the trials the search held before its first trial (a resumed search)."""
-        with self.lock:
-            if not self.caught_up:
-                self.caught_up = True
-                for trial in trials:
-                    self.learn(trial)
+
+def units_of(trial: FrozenTrial, space: Any) -> dict[str, float] | None:
+    """The quantiles of a trial of a neutral `space` that holds each of its values; None otherwise."""
+    if not isinstance(space, dict) or not trial.params:
+        return None
+    try:
+        return {name: space[name].to_unit(value) for name, value in trial.params.items()}
+    except (KeyError, AttributeError, hpcore.InvalidSpace):
+        return None
 
 
 class EvolveTrial(hpcore.Trial):
@@ -83,7 +86,7 @@ class EvolveTrial(hpcore.Trial):
 class EvolveBackend(hpcore.Backend):
     name = "evolve"
     options = frozenset({"initial_step"})
-    capabilities = hpcore.Capabilities(define_by_run=True, seedable=True, parallel=True, resumable=True)
+    capabilities = hpcore.Capabilities(define_by_run=True, seedable=True, parallel=True, resumable=True, learns=True)
 
     @hpcore.hookimpl
     def hpcore_prepare(self, study: hpcore.Study) -> bool:
@@ -94,11 +97,15 @@ class EvolveBackend(hpcore.Backend):
         return True
 
     @hpcore.hookimpl
-    def hpcore_ask(self, study: hpcore.Study) -> EvolveTrial:
+    def hpcore_tell_unproposed(self, study: hpcore.Study, trials: list[FrozenTrial], seed: int | None) -> None:
         state: EvolveState = study.backend_state
-        if not state.caught_up:
-            state.catch_up(study.ledger.trials)
-        return EvolveTrial(study.ledger.next_number(), state)
+        state.rng.seed(seed)
+        for trial in trials:
+            state.learn(trial, units_of(trial, study.settings.space))
+
+    @hpcore.hookimpl
+    def hpcore_ask(self, study: hpcore.Study) -> EvolveTrial:
+        return EvolveTrial(study.ledger.next_number(), study.backend_state)
 
     @hpcore.hookimpl
     def hpcore_tell(self, study: hpcore.Study, trial: FrozenTrial) -> bool:
