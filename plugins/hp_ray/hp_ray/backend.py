@@ -10,8 +10,12 @@ Rules:
   trials have ended);
 - `n_jobs` > 1 caps concurrent trials unless `max_concurrent_trials` is given;
 - `seed` seeds the default search (Tune's BasicVariantGenerator, which then caps concurrent
-  trials itself), never a `search_alg` the user passes; a resumed search seeds it with
-  `seed` plus the number of trials it already holds, so it proposes new configs;
+  trials itself), never a `search_alg` the user passes; a resumed or warm-started search seeds
+  it with the resumed seed the core gives (docs/laws.md §9), so it proposes new configs;
+- the trials Tune did not propose (a journal's, a warm start's) are told to a `search_alg` the
+  user passes, as the Tuner is built, through Tune's `Searcher.add_evaluated_point` (one
+  objective: COMPLETE with its value, PRUNED, or an error); a searcher that cannot take them
+  (multi-objective, or no `add_evaluated_point`) starts from nothing, with one warning;
 - a search keeps one journal, the core's: the user's `journal=`, or else the run journal,
   `hpcore_trials.jsonl` in the run's directory (`storage_path`/`name`), which
   `hpcore_optimize` opens as the search's journal (`Ledger.use_journal`), so each ended
@@ -32,7 +36,7 @@ import logging
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,7 @@ from hpcore import (
     Journal,
     Study,
     TrialRunner,
+    TrialState,
     check_count,
     hookimpl,
     read_journal,
@@ -77,9 +82,9 @@ OPTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class RaySearch:
-    """One search's Tune set-up, built by `hpcore_prepare`."""
+    """One search's Tune set-up, built by `hpcore_prepare`, and what `hpcore_tell_unproposed` told it."""
 
     options: dict[str, Any]
     param_space: dict[str, Any]
@@ -87,6 +92,8 @@ class RaySearch:
     storage_path: str
     name: str
     metrics: list[str]
+    seed: int | None = None  # the seed to propose with
+    told: list[FrozenTrial] = field(default_factory=list)  # trials Tune did not propose
 
     @property
     def space(self) -> Any:
@@ -119,6 +126,7 @@ class RayBackend(Backend):
         parallel=True,
         resumable=True,
         out_of_process=True,
+        learns=True,  # with a learning search_alg, such as Tune's OptunaSearch
         native_spaces=("ray", "function"),
     )
     native_forms = (
@@ -142,7 +150,7 @@ class RayBackend(Backend):
         storage = options.get("storage_path") or os.path.expanduser("~/ray_results")
         name = options.get("name") or f"hpcore-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         study.backend_state = RaySearch(
-            options, param_space, neutral, os.path.abspath(storage), name, metric_names(settings.n_objectives)
+            options, param_space, neutral, os.path.abspath(storage), name, metric_names(settings.n_objectives), settings.seed
         )
         cluster.connect(options.get("address"), options.get("runtime_env"))
         check_fits(options.get("resources_per_trial"))
@@ -157,6 +165,12 @@ class RayBackend(Backend):
                 log.info("nothing to resume at %s; starting a new run there", search.path)
             return []
         return read_journal(search.journal_path)[1]
+
+    @hookimpl
+    def hpcore_tell_unproposed(self, study: Study, trials: list[FrozenTrial], seed: int | None) -> None:
+        """Kept for the Tuner: the seed of the default search, the trials for a user's `search_alg`."""
+        search: RaySearch = study.backend_state
+        search.seed, search.told = seed, list(trials)
 
     @hookimpl
     def hpcore_optimize(self, study: Study, runner: TrialRunner) -> bool:
@@ -210,14 +224,16 @@ def _tuner(study: Study, search: RaySearch, callback: Any) -> Any:
     if search_alg is not None and settings.seed is not None:
         log.info("seed= is not applied to the search_alg you passed; it keeps its own seed")
     param_space = search.param_space
-    if not single and search_alg is not None and getattr(search_alg, "metric", None) is None:
-        search_alg.set_search_properties(search.metrics, modes, param_space)
+    tellable = bool(search.told) and single and hasattr(search_alg, "add_evaluated_point")  # a Tune Searcher
+    if search_alg is not None and (tellable or not single) and getattr(search_alg, "metric", None) is None:
+        search_alg.set_search_properties(search.metrics[0] if single else search.metrics, modes[0] if single else modes, param_space)
         param_space = {}
+    if search_alg is not None and search.told:
+        _tell_searcher(search_alg, search.told, single)
     concurrent = options.get("max_concurrent_trials") or (settings.n_jobs if settings.n_jobs > 1 else None)
     if search_alg is None and settings.seed is not None:
         # Tune caps concurrency only for a Searcher: the default search, built here, caps itself
-        seed = settings.seed + len(study.ledger)  # a resumed search goes on to new configs
-        search_alg = BasicVariantGenerator(random_state=seed, max_concurrent=concurrent or 0)
+        search_alg = BasicVariantGenerator(random_state=search.seed, max_concurrent=concurrent or 0)
         concurrent = None
     tune_config = tune.TuneConfig(
         metric=search.metrics[0] if single else None,
@@ -239,6 +255,26 @@ def _tuner(study: Study, search: RaySearch, callback: Any) -> Any:
         verbose=1 if options.get("progress_reporter") is not None else 0,
     )
     return tune.Tuner(_trainable(study, search), param_space=param_space, tune_config=tune_config, run_config=run_config)
+
+
+def _tell_searcher(searcher: Any, trials: list[FrozenTrial], single: bool) -> None:
+    """Each trial Tune did not propose, told to the user's searcher; one warning when it cannot take them."""
+    try:
+        if not single:
+            raise NotImplementedError("Tune's add_evaluated_point takes one value")
+        if not hasattr(searcher, "add_evaluated_point"):
+            raise NotImplementedError("it has no add_evaluated_point")
+        for trial in trials:
+            value = trial.values[0] if trial.state is TrialState.COMPLETE else None
+            searcher.add_evaluated_point(
+                dict(trial.params), value, error=trial.state is TrialState.FAILED, pruned=trial.state is TrialState.PRUNED,
+                intermediate_values=[trial.intermediate[step] for step in sorted(trial.intermediate)] or None,
+            )
+    except NotImplementedError as exc:
+        log.warning(
+            "search_alg %s cannot be told of the %d trials it did not propose (%s): it starts from nothing",
+            type(searcher).__name__, len(trials), exc or "its add_evaluated_point is Tune's stub",
+        )
 
 
 def _trainable(study: Study, search: RaySearch) -> Any:

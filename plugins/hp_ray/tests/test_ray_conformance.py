@@ -34,3 +34,8 @@ class TestRayConformance(BackendConformance):
 
     def resume_options(self, directory: Path) -> dict[str, Any]:
         return {"storage_path": str(directory), "name": "resumed", "resume": True}
+
+    def learning_options(self) -> dict[str, Any]:
+        from ray.tune.search.optuna import OptunaSearch
+
+        return {"search_alg": OptunaSearch(seed=0)}
