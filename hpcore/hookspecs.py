@@ -89,8 +89,10 @@ def hpcore_should_prune(study: Study, trial: Trial, value: float, step: int) -> 
 
 @hookspec(firstresult=True)
 def hpcore_tell(study: Study, trial: FrozenTrial) -> bool | None:
-    """Called once for each trial of this search after it ends (COMPLETE, PRUNED or FAILED) and is in
-    the ledger and the journal, whatever engine drives the search; ``trial`` is the ``FrozenTrial``.
+    """Called once for each trial of this search the core's loop asked for (``hpcore_ask``) or a
+    backend recorded from elsewhere (``runner.record``), after it ends (COMPLETE, PRUNED or FAILED)
+    and is in the ledger and the journal; ``trial`` is the ``FrozenTrial``. A trial a backend's own
+    loop runs through ``runner.run`` is not told here: its engine learns the end from that loop.
 
     Record it in the engine. Values are exactly what the objective produced: a backend whose
     engine only minimizes negates its own copy, never the ledger's (see
@@ -151,8 +153,8 @@ def hpcore_optimize(study: Study, runner: TrialRunner) -> bool | None:
     An engine that must own execution (Optuna's ``study.optimize``, Ray's ``Tuner``) implements it and
     stays within ``study.budget.trials_left()``, ``study.budget.time_left()`` and
     ``study.settings.n_jobs``: for each trial it runs in this process it calls ``runner.run(trial)``,
-    which runs the objective by the core's rules, records the trial (ledger, journal, ``hpcore_tell``,
-    observers), returns the ``FrozenTrial``, and re-raises interrupts and programming errors after
+    which runs the objective by the core's rules, records the trial (ledger, journal, observers;
+    not ``hpcore_tell``: the engine learns the end from its own loop), returns the ``FrozenTrial``, and re-raises interrupts and programming errors after
     recording; for trials run in other processes it calls ``hpcore.execute_trial`` there (it needs
     no relay), and ``runner.started(trial)``, ``runner.reported(trial, value, step)`` and
     ``runner.record(frozen_trial)`` where the search lives, as each trial goes. It may set

@@ -58,4 +58,4 @@ def ask_run_tell(study: Study, runner: TrialRunner) -> None:
         if trial is EXHAUSTED:
             study.budget.stop()
             return
-        runner.run(trial)
+        runner.run(trial, asked=True)

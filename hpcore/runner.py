@@ -6,8 +6,10 @@ Rules (docs/laws.md §3):
   trial is recorded, and what must not be swallowed is re-raised after recording;
 - engines that run trials elsewhere (Ray workers run `execute_trial` themselves) call
   `started`, `reported` and `record` as each trial goes;
-- recording a trial holds it in the ledger (and journal), tells the backend
-  (`hpcore_tell`), then tells the observers;
+- recording a trial holds it in the ledger (and journal), tells the backend (`hpcore_tell`)
+  when the core's loop asked for it or it ran elsewhere (a backend's own loop in this process
+  learns the end from its engine), then tells the observers;
+- a trial names its proposer: the portfolio member's, else the search's backend;
 - a report asks the backend whether to prune, unless the search has several objectives.
 """
 
@@ -33,9 +35,14 @@ class TrialRunner:
         self.observers = observers
         self._tells = len(study.hook.hpcore_tell.get_hookimpls()) > 1  # more than the core's "nothing to tell"
 
-    def run(self, trial: Trial) -> FrozenTrial:
-        """Run `trial` in this process and record it; re-raise an interrupt or a programming error."""
+    def run(self, trial: Trial, asked: bool = False) -> FrozenTrial:
+        """Run `trial` in this process and record it; re-raise an interrupt or a programming error.
+
+        `asked`: the core's loop asked the backend for it (`hpcore_ask`), so the backend is told its end.
+        """
         settings = self.study.settings
+        if trial.proposer is None:
+            trial.proposer = settings.backend
         # bound anew for each trial: kept on the runner, the bound method would be a reference
         # cycle, and the whole search (ledger, engine study) would wait for the garbage collector
         trial.pruner = self.should_prune
@@ -48,7 +55,7 @@ class TrialRunner:
             compute_objective=settings.compute_objective,
             catch=settings.catch,
         )
-        record = self.record(record)
+        record = self.record(record, tell=asked)
         if reraise is not None:
             self.study.budget.stop()
             raise reraise
@@ -62,15 +69,15 @@ class TrialRunner:
         """A trial running elsewhere reported an intermediate value (its engine decides pruning there)."""
         self.observers.trial_reported(self.study, trial, value, step)
 
-    def record(self, record: FrozenTrial) -> FrozenTrial:
-        """A trial ended: hold it in the ledger and journal, tell the backend, then the observers.
+    def record(self, record: FrozenTrial, tell: bool = True) -> FrozenTrial:
+        """A trial ended: hold it in the ledger and journal, tell the backend (unless `tell` is False), then the observers.
 
         A record that names no proposer is the search's backend's.
         """
         if record.proposer is None:
             record = dataclasses.replace(record, proposer=self.study.settings.backend)
         self.study.ledger.record(record)
-        if self._tells:
+        if tell and self._tells:
             self.study.hook.hpcore_tell(study=self.study, trial=record)
         self.observers.trial_finished(self.study, record)
         return record
