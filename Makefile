@@ -23,10 +23,12 @@ test: install
 demo: install
 	$(BIN)/python examples/demo.py
 
+# DIST: the folder of the wheels (tests/test_release.py builds them elsewhere, with `make -o $(VENV)/.installed dist DIST=...`)
+DIST ?= dist
 dist: install
-	rm -rf dist
-	$(BIN)/python -m build --wheel --outdir dist .
-	for p in $(PLUGINS); do $(BIN)/python -m build --wheel --outdir dist $$p || exit 1; done
+	rm -rf $(DIST)
+	$(BIN)/python -m build --wheel --outdir $(DIST) .
+	for p in $(PLUGINS); do $(BIN)/python -m build --wheel --outdir $(DIST) $$p || exit 1; done
 
 bench: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
