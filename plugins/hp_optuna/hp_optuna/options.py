@@ -78,7 +78,7 @@ def check_options(options: Mapping[str, Any]) -> None:
             )
 
 
-def run_options(options: dict[str, Any]) -> RunOptions:
+def run_options(options: Mapping[str, Any]) -> RunOptions:
     callbacks = options.get("callbacks") or ()
     if callable(callbacks) or not all(callable(c) for c in callbacks):
         raise InvalidArgument(f"callbacks must be a list of functions (study, frozen_trial), got {callbacks!r}.")
@@ -121,7 +121,7 @@ def build_study(study: Study) -> optuna.Study:
             sampler=sampler,
             pruner=options.get("pruner"),
             study_name=name,
-            directions=directions,
+            directions=[optuna.study.StudyDirection[d.upper()] for d in directions],
             load_if_exists=load_if_exists and name is not None,
         )
     except optuna.exceptions.DuplicatedStudyError:
@@ -151,7 +151,7 @@ def open_stored(storage: str, study_name: str) -> optuna.Study:
         ) from None
 
 
-def _storage(options: dict[str, Any]) -> Any:
+def _storage(options: Mapping[str, Any]) -> Any:
     """The storage option as Optuna takes it; a URL is opened here, with a heartbeat."""
     import optuna
 

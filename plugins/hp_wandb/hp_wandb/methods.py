@@ -148,7 +148,7 @@ class BayesMethod(Method):
     def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         _check_bayes(name, param)
         with _in_memory_choices():
-            return suggest(trial.optuna_trial, name, param)
+            return suggest(trial.optuna_trial, name, param)  # type: ignore[attr-defined]  # the bayes method's trial
 
     def _replay(self, trials: Sequence[FrozenTrial]) -> None:
         """A resumed search's trials (from its journal), told to the model before it proposes (hp-optuna's replay)."""
