@@ -112,6 +112,8 @@ def test_the_wheels_of_make_dist_install_in_a_fresh_venv_with_every_extra(tmp_pa
         "wandb": {"hp-wandb": version, "wandb": "0.31"},
         "transformers,optuna": {"transformers": "5.24", "torch": "2.13", "accelerate": "1.16"},
         "all": {"hp-ray": version, "hp-wandb": version},
+        "plot": {"matplotlib": "3.11", "plotly": "7.1"},
+        "testing": {"pytest": "9.2", "hypothesis": "6.170"},
     }
     for extra, brings in expected.items():
         report = json.loads(run(*pip, "--dry-run", "--quiet", "--report", "-", f"hpcore[{extra}]", env=env).stdout)
