@@ -188,8 +188,9 @@ def test_ctrl_c_keeps_every_finished_trial_in_the_saved_result_and_report(tmp_pa
         (["--option", "nokey"], ["--option takes key=value"]),
         (["--backend", "random", "--option", "sampler=1"], ["'sampler'", "random"]),
         (["--n-trials", "0"], ["n_trials"]),
+        (["--n-jobs", "0"], ["n_jobs must be -1 (one trial per CPU) or an int of at least 1, got 0"]),
     ],
-    ids=["space-not-a-space", "unknown-backend", "option-without-value", "option-the-backend-lacks", "no-trials"],
+    ids=["space-not-a-space", "unknown-backend", "option-without-value", "option-the-backend-lacks", "no-trials", "no-jobs"],
 )
 def test_run_refuses_bad_input_in_one_line(tmp_path, cli, args, words):
     (tmp_path / "task.py").write_text(TASK + "NOT_A_SPACE = 42\n")
