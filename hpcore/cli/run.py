@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             result = search(
                 objective, space, direction=args.direction, n_trials=args.n_trials, backend=args.backend, seed=args.seed,
                 timeout=args.timeout, max_trials=args.max_trials, n_jobs=args.n_jobs, journal=args.journal,
-                observers=[progress] if progress else [], **options,
+                observers=[] if progress is None else [progress], **options,
             )
     except KeyboardInterrupt as interrupt:
         if not hasattr(interrupt, "hpcore_result"):
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if status:
         print(f"interrupted: {len(result.trials)} finished trial(s) kept", file=sys.stderr)
     elif result.trials and all(t.state is TrialState.FAILED for t in result.trials):
-        first = result.trials[0]
+        first = min(result.trials, key=lambda t: t.number)
         print(printable(f"error: every trial failed ({len(result.trials)}); the first, trial {first.number}: {first.error}"), file=sys.stderr)
         status = ALL_FAILED
     return status
