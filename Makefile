@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
 EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve examples/hp_cma
 # torch==2.13.0: the CPU build on this machine's disk (any other spec downloads a CUDA build)
-DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0
+DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0 'mypy>=2.4,<2.5'
 
 .PHONY: install test demo dist bench clean
 
@@ -18,15 +18,18 @@ $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(addsuf
 	touch $@
 
 test: install
+	$(BIN)/python -m mypy  # the files of [tool.mypy] in pyproject.toml
 	$(BIN)/python -m pytest tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
 
 demo: install
 	$(BIN)/python examples/demo.py
 
+# DIST: the folder of the wheels (tests/test_release.py builds them elsewhere, with `make -o $(VENV)/.installed dist DIST=...`)
+DIST ?= dist
 dist: install
-	rm -rf dist
-	$(BIN)/python -m build --wheel --outdir dist .
-	for p in $(PLUGINS); do $(BIN)/python -m build --wheel --outdir dist $$p || exit 1; done
+	rm -rf $(DIST)
+	$(BIN)/python -m build --wheel --outdir $(DIST) .
+	for p in $(PLUGINS); do $(BIN)/python -m build --wheel --outdir $(DIST) $$p || exit 1; done
 
 bench: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

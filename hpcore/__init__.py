@@ -9,7 +9,7 @@ from importlib import import_module
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would double the cost of `import hpcore`
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # hpcore's distribution and every plugin's (tests/test_release.py)
 
 _EXPORTS = {  # every public name, from the one module that defines it
     "search": "hpcore.driver",

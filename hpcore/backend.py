@@ -7,7 +7,7 @@ instance from your plugin's `hpcore_register_backends`. Per-search state belongs
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from importlib import metadata
 from typing import TYPE_CHECKING, Any

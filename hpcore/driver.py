@@ -19,7 +19,7 @@ from typing import Any
 
 from hpcore.admission import refusal
 from hpcore.backend import Backend
-from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed
+from hpcore.checks import check_count, check_exception_classes, check_seconds, check_seed, is_count
 from hpcore.choose import choose_backend, fit
 from hpcore.errors import InvalidArgument, NoCompletedTrials, PluginRefused
 from hpcore.forms import space_form
@@ -187,5 +187,6 @@ def _check_objective(objective: Any) -> None:
 def _check_n_jobs(n_jobs: Any) -> int:
     if n_jobs == -1:
         return os.cpu_count() or 1
-    check_count("n_jobs", n_jobs)
+    if not is_count(n_jobs, 1):
+        raise InvalidArgument(f"n_jobs must be -1 (one trial per CPU) or an int of at least 1, got {n_jobs!r}.")
     return int(n_jobs)

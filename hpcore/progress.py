@@ -42,4 +42,7 @@ class RichProgress:
             if better:
                 self._best = value
             best = f"best {self._best:.6g}"
-        self._progress.update(self._task, advance=1, **({"best": best} if best else {}))
+        if best:
+            self._progress.update(self._task, advance=1, best=best)
+        else:
+            self._progress.update(self._task, advance=1)

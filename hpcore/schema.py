@@ -140,7 +140,7 @@ def _format(value: Any) -> None:
         raise Breach("hpcore_result", f"the format is {RESULT_FORMAT}, not {shown(value)}")
 
 
-def _values(values: Any, state: str, n_directions: int, label: str) -> list[float]:
+def _values(values: Any, state: str, n_directions: int, label: str | None) -> list[float]:
     if not isinstance(values, list):
         raise Breach("values", f"must be a list of numbers, not {shown(values)}", label)
     for value in values:
@@ -153,7 +153,7 @@ def _values(values: Any, state: str, n_directions: int, label: str) -> list[floa
     return [float(v) for v in values]
 
 
-def _intermediate(data: Any, label: str) -> dict[int, float]:
+def _intermediate(data: Any, label: str | None) -> dict[int, float]:
     if not isinstance(data, dict):
         raise Breach("intermediate", f"must be an object of steps to numbers, not {shown(data)}", label)
     steps: dict[int, float] = {}
@@ -173,7 +173,7 @@ def _step(key: str) -> int | None:
     return step if -MAX_NUMBER - 1 <= step <= MAX_NUMBER else None
 
 
-def _object(data: Any, field: str, label: str) -> dict[str, Any]:
+def _object(data: Any, field: str, label: str | None) -> dict[str, Any]:
     """A JSON object whose integers fit in 64 bits, nested at most MAX_DEPTH deep."""
     if not isinstance(data, dict):
         raise Breach(field, f"must be a JSON object, not {shown(data)}", label)

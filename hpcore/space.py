@@ -24,7 +24,7 @@ def _finite(name: str, value: Any) -> float:
     """`value` when it is a finite real number; another real (a numpy float) as a Python float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise InvalidSpace(f"{name} must be a finite number, got {value!r}.")
-    return value if type(value) in (int, float) else float(value)
+    return value if type(value) in (int, float) else float(value)  # type: ignore[return-value]  # an int or float as given
 
 
 def _integer(name: str, value: Any) -> int:
@@ -290,7 +290,7 @@ def _divides(step: float, span: float) -> bool:
     return abs(ratio - round(ratio)) <= _STEP_TOLERANCE * max(1.0, abs(ratio))
 
 
-class NeutralSpace(dict):  # type: ignore[type-arg]
+class NeutralSpace(dict):
     """A neutral space `validate_space` has checked, so the per-trial path need not check it again."""
 
 

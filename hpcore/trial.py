@@ -139,7 +139,7 @@ def _numeric(kind: type[Float] | type[Int], name: str, low: Any, high: Any, log:
     each once lets a backend keep what it derives from a parameter (an engine distribution).
     """
     try:
-        return _kept_numeric(kind, name, low, high, log, step)
+        return _kept_numeric(kind, name, low, high, log, step)  # type: ignore[arg-type]  # a class hashes; mypy reads its instances' __hash__ = None
     except TypeError:  # an unhashable argument: let the parameter say what is wrong with it
         return _named(name, kind, low, high, log=log, step=step)
 

@@ -2,18 +2,31 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from importlib import metadata
 
 import pytest
 
+import hpcore
 from hpcore import INTERRUPTED, SearchResult, TrialState
 from hpcore.cli import main
 from hpcore.cli.run import parse_options
 from hpcore.journal import read_journal
+
+
+def test_version_is_the_installed_distributions_then_each_backends_with_its_engine(cli):
+    out = cli("--version")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == f"hpcore {metadata.version('hpcore')}" == f"hpcore {hpcore.__version__}"
+    for distribution, backend, engine in (("hp-optuna", "optuna", "optuna"), ("hp-ray", "ray", "ray"), ("hp-wandb", "wandb", "wandb")):
+        assert f"{distribution} {metadata.version(distribution)}: backend {backend}, engine {engine} {metadata.version(engine)}" in lines
+    assert not any(line.startswith("hpcore ") for line in lines[1:])  # the built-in backends are hpcore's own
 
 
 def test_backends_lists_the_built_ins(cli):
@@ -175,8 +188,9 @@ def test_ctrl_c_keeps_every_finished_trial_in_the_saved_result_and_report(tmp_pa
         (["--option", "nokey"], ["--option takes key=value"]),
         (["--backend", "random", "--option", "sampler=1"], ["'sampler'", "random"]),
         (["--n-trials", "0"], ["n_trials"]),
+        (["--n-jobs", "0"], ["n_jobs must be -1 (one trial per CPU) or an int of at least 1, got 0"]),
     ],
-    ids=["space-not-a-space", "unknown-backend", "option-without-value", "option-the-backend-lacks", "no-trials"],
+    ids=["space-not-a-space", "unknown-backend", "option-without-value", "option-the-backend-lacks", "no-trials", "no-jobs"],
 )
 def test_run_refuses_bad_input_in_one_line(tmp_path, cli, args, words):
     (tmp_path / "task.py").write_text(TASK + "NOT_A_SPACE = 42\n")
@@ -204,3 +218,78 @@ def test_a_plot_without_the_plot_extra_names_the_extra(tmp_path):
                              capture_output=True, text=True, cwd=tmp_path)
         one_line_error(out, f"needs {library}", 'pip install "hpcore[plot]"')
         assert not (tmp_path / "out").exists()
+
+
+def test_run_exits_1_with_the_first_error_when_every_trial_failed(tmp_path, cli):
+    (tmp_path / "bad.py").write_text("import hpcore\nspace = {'x': hpcore.Float(0, 1)}\ndef objective(t):\n    raise ValueError(f'broken {t.number}')\n")
+    run = cli("run", "bad.py:objective", "--backend", "random", "--n-trials", "3", "--save", "r.json", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.splitlines()[-1] == "error: every trial failed (3); the first, trial 0: ValueError: broken 0"
+    assert [t.state for t in SearchResult.load(tmp_path / "r.json").trials] == [TrialState.FAILED] * 3  # kept all the same
+    (tmp_path / "half.py").write_text(TASK.replace("return trial.params['x']", "if trial.number == 0:\n        raise ValueError('one')\n    return 1.0"))
+    assert cli("run", "half.py:objective", "--backend", "random", "--n-trials", "3", cwd=tmp_path).returncode == 0
+
+
+ENGINE_LOG_LINE = re.compile(r"^\[[DIWE] \d{4}-\d\d-\d\d ", re.MULTILINE)  # Optuna's log format
+
+
+def test_quiet_prints_no_engine_log_line(tmp_path, cli):
+    (tmp_path / "task.py").write_text(TASK)
+    args = ("run", "task.py:objective", "--backend", "optuna", "--n-trials", "3", "--option", "storage='sqlite:///s.db'")
+    loud = cli(*args, cwd=tmp_path)
+    assert loud.returncode == 0 and ENGINE_LOG_LINE.search(loud.stderr), loud.stderr  # Optuna's INFO lines, unless quiet
+    quiet = cli(*args, "--quiet", cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr
+    assert not ENGINE_LOG_LINE.search(quiet.stderr + quiet.stdout) and "searching" not in quiet.stdout, quiet.stderr
+    assert "3 trials (optuna)" in quiet.stdout
+
+
+SLEEPER = textwrap.dedent(
+    """
+    import time, hpcore
+    space = {"x": hpcore.Float(0, 1)}
+    def objective(trial):
+        trial.set_user_attr("start", time.monotonic())
+        time.sleep(0.4)
+        trial.set_user_attr("end", time.monotonic())
+        return trial.params["x"]
+    """
+)
+
+
+@pytest.mark.parametrize("backend", ["random", "optuna"])
+def test_n_jobs_2_runs_two_trials_at_once(tmp_path, cli, backend):
+    (tmp_path / "sleeper.py").write_text(SLEEPER)
+    run = cli("run", "sleeper.py:objective", "--backend", backend, "--n-trials", "4", "--n-jobs", "2", "--save", "r.json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    spans = sorted((t.user_attrs["start"], t.user_attrs["end"]) for t in SearchResult.load(tmp_path / "r.json").trials)
+    assert len(spans) == 4
+    overlapping = [(a, b) for a, b in zip(spans, spans[1:]) if b[0] < a[1]]  # the next one started before this one ended
+    assert len(overlapping) >= 2, spans
+
+
+def test_n_jobs_on_a_backend_that_runs_one_trial_at_a_time_is_one_line(tmp_path, cli):
+    (tmp_path / "task.py").write_text(TASK)
+    one_line_error(cli("run", "task.py:objective", "--backend", "cma", "--n-jobs", "2", cwd=tmp_path), "n_jobs")
+
+
+def test_two_runs_started_together_on_a_new_sqlite_storage_both_work(tmp_path):
+    # Each process waits at import for the file `go`, so both open the new storage at the same moment.
+    barrier = "import os, time\nopen(f'ready-{os.getpid()}', 'w').close()\nwhile not os.path.exists('go'):\n    time.sleep(0.001)\n"
+    (tmp_path / "task.py").write_text(barrier + TASK)
+    for round in range(3):
+        url = f"sqlite:///round{round}.db"
+        args = ["run", "task.py:objective", "--backend", "optuna", "--n-trials", "3", "--quiet",
+                "--option", f"storage='{url}'", "--option", "study_name=shared"]
+        runs = [subprocess.Popen([sys.executable, "-m", "hpcore.cli", *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.glob("ready-*"))) < 2 * (round + 1) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (tmp_path / "go").touch()
+        for run in runs:
+            _, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err
+        (tmp_path / "go").unlink()
+        shown = subprocess.run([sys.executable, "-m", "hpcore.cli", "show", url, "--study", "shared"], cwd=tmp_path, capture_output=True, text=True)
+        assert "6 trials (optuna)" in shown.stdout, shown.stderr

@@ -15,6 +15,12 @@ from hpcore.study import Study
 from hpcore.trial import Trial
 
 
+class _Stream(random.Random):
+    """A search's random stream and the seed it was last started from."""
+
+    seeded: int | None = None
+
+
 class RandomTrial(Trial):
     def __init__(self, number: int, rng: random.Random) -> None:
         super().__init__(number)
@@ -32,8 +38,8 @@ class RandomBackend(Backend):
     default_priority = 0  # the default when no engine's backend is installed
 
     @hookimpl
-    def hpcore_prepare(self, study: Study) -> bool:
-        state = random.Random(study.settings.seed)
+    def hpcore_prepare(self, study: Study) -> None:
+        state = _Stream(study.settings.seed)
         state.seeded = study.settings.seed  # the seed its stream was last started from
         study.backend_state = state
 

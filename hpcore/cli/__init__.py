@@ -14,11 +14,12 @@ import argparse
 import logging
 import os
 import sys
+from typing import Any
 
 from rich.console import Console
 
 from hpcore.cli.load import load_search
-from hpcore.cli.output import print_backends, print_comparison, print_result, say, write_pictures
+from hpcore.cli.output import print_backends, print_comparison, print_result, say, version_lines, write_pictures
 from hpcore.errors import HpcoreError, InvalidArgument
 from hpcore.report import check_outputs, compare, report_outputs, write_comparison_html, write_comparison_png
 from hpcore.report.text import printable
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example:\n  hpcore run task.py:objective --n-trials 30 --save result.json\n  hpcore show result.json --html report.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action=_Version, help="print hpcore's version and each installed backend's, with its engine's, then exit")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
@@ -68,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-trials", type=int, default=None, help="cap on the search's total trials, a resumed journal's included")
     run.add_argument("--timeout", type=float, default=None, help="seconds after which no new trial starts")
     run.add_argument("--direction", action="append", default=None, help="minimize (default) or maximize; repeat for several objectives")
+    run.add_argument("--n-jobs", type=int, default=1, metavar="N", help="trials run at once (default 1; -1: one per CPU), where the backend is parallel")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no log line below WARNING (an engine's INFO lines) while the search runs")
     run.add_argument("--seed", type=int, default=None)
     run.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="a backend option; VALUE is a Python literal, else a string; repeatable")
     run.add_argument("--journal", default=None, help="JSON-lines file to append trials to and resume from")
@@ -90,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     scaffold.add_argument("name", help="the backend's name, a lowercase identifier such as bayes")
     scaffold.add_argument("--dir", default=None, help="the folder to write (default ./hp-NAME); must be new or empty")
     return parser
+
+
+class _Version(argparse.Action):
+    """`--version`: the versions are read when asked for, so other commands scan no plugin for them."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print("\n".join(version_lines()))
+        parser.exit()
 
 
 def _report_arguments(parser: argparse.ArgumentParser) -> None:

@@ -52,6 +52,29 @@ def print_backends(console: Console, as_json: bool = False) -> None:
         console.print(Text.assemble(failed, " ", as_text(error.error)))
 
 
+def version_lines() -> list[str]:
+    """hpcore's installed version, then each distribution that brings backends: its version, its
+    backends and their engines' versions (from package metadata: no engine is imported)."""
+    from importlib import metadata
+
+    from hpcore.plugins import get_registry
+
+    try:
+        lines = [f"hpcore {metadata.version('hpcore')}"]
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        import hpcore
+
+        lines = [f"hpcore {hpcore.__version__} (not installed)"]
+    by_distribution: dict[tuple[str, str | None], list[str]] = {}
+    for info in get_registry().info():
+        if info.distribution != "hpcore":
+            engine = "" if not info.engine else f", engine {info.engine} {info.engine_version or '(not installed)'}"
+            by_distribution.setdefault((info.distribution, info.version), []).append(f"backend {info.name}{engine}")
+    for (distribution, version), backends in sorted(by_distribution.items()):
+        lines.append(printable(f"{distribution} {version or '(no version)'}: {'; '.join(backends)}"))
+    return lines
+
+
 def print_result(result: SearchResult, console: Console | None = None, limit: int = 30) -> None:
     """Render the trials (the last `limit`) and the best run(s)."""
     console = console or Console()

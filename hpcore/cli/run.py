@@ -5,16 +5,22 @@ search starts, by `hpcore.report.files`' rules (a file hpcore did not write is n
 over, no two outputs are one file), and so are the plotting libraries a report needs; the
 result is saved whole or not at all (a temporary file renamed over the path); `--option key=value`
 values are Python literals (`ast.literal_eval`), else the plain string; on Ctrl-C the
-finished trials are printed, saved and reported as at the end, and the status is 130.
+finished trials are printed, saved and reported as at the end, and the status is 130; when every
+trial failed, they are too, the first failure's error is the last line, and the status is 1;
+`--quiet` draws no progress bar and lets no log line below WARNING through while the search runs
+(`logging.disable`: an engine's INFO lines, Optuna's among them, whatever level the engine set).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import importlib
 import importlib.util
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +30,11 @@ from hpcore.cli.output import print_result, say, write_pictures
 from hpcore.errors import InvalidArgument, TargetNotFound
 from hpcore.report import check_outputs, report_outputs
 from hpcore.report.files import JOURNAL, RESULT, Output, replacing, writable
+from hpcore.records import TrialState
+from hpcore.report.text import printable
 from hpcore.result import SearchResult
 
+ALL_FAILED = 1  # every trial of the search failed
 INTERRUPTED = 130  # the shell's status for a process ended by SIGINT
 
 
@@ -57,10 +66,12 @@ def run(args: argparse.Namespace, console: Console) -> int:
     space = _attr(module, where, args.space, "give --space the name of the space it defines.") if args.space else getattr(module, "space", None)
     status = 0
     try:
-        with RichProgress() as progress:
+        bar = contextlib.nullcontext() if args.quiet else RichProgress()
+        with _quiet(args.quiet), bar as progress:
             result = search(
                 objective, space, direction=args.direction, n_trials=args.n_trials, backend=args.backend, seed=args.seed,
-                timeout=args.timeout, max_trials=args.max_trials, journal=args.journal, observers=[progress], **options,
+                timeout=args.timeout, max_trials=args.max_trials, n_jobs=args.n_jobs, journal=args.journal,
+                observers=[] if progress is None else [progress], **options,
             )
     except KeyboardInterrupt as interrupt:
         if not hasattr(interrupt, "hpcore_result"):
@@ -70,7 +81,24 @@ def run(args: argparse.Namespace, console: Console) -> int:
     _write(result, args, console)
     if status:
         print(f"interrupted: {len(result.trials)} finished trial(s) kept", file=sys.stderr)
+    elif result.trials and all(t.state is TrialState.FAILED for t in result.trials):
+        first = min(result.trials, key=lambda t: t.number)
+        print(printable(f"error: every trial failed ({len(result.trials)}); the first, trial {first.number}: {first.error}"), file=sys.stderr)
+        status = ALL_FAILED
     return status
+
+
+@contextlib.contextmanager
+def _quiet(quiet: bool) -> Iterator[None]:
+    """No log record below WARNING, from any logger, while the search runs, when `quiet`."""
+    if not quiet:
+        yield
+        return
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _write(result: SearchResult, args: argparse.Namespace, console: Console) -> None:

@@ -27,7 +27,7 @@ import hashlib
 import math
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -230,7 +230,7 @@ class BackendConformance:
             best = result.best_trial
             assert result.best_trials == select_best(result.trials, parse_directions(direction[0]))
             sign = parse_directions(direction[0])[0].sign
-            best_value = min((t.value for t in complete), key=lambda v: sign * v)
+            best_value = min((t.values[0] for t in complete), key=lambda v: sign * v)
             assert best.value == best_value
             assert best.number == min(t.number for t in complete if t.value == best_value)
             assert result.best_runs()[0].objective == best_value
@@ -245,7 +245,7 @@ class BackendConformance:
             low = self.run_search(value, space, direction="minimize")
             high = self.run_search(lambda trial: -value(trial), space, direction="maximize")
             assert low.best_trial.number == high.best_trial.number
-            assert low.best_trial.value == -high.best_trial.value
+            assert low.best_trial.values == [-high.best_trial.values[0]]
 
         self.check(prop, self.spaces(), st.lists(hs.tied_values(), min_size=1, max_size=5))
 
@@ -451,12 +451,12 @@ class BackendConformance:
         cold, warmed = [], []
         for seed in range(5):
             warm = search(_bowl, space, backend="random", n_trials=40, seed=100 + seed)
-            cold.append(self.run_search(_bowl, space, n_trials=10, seed=seed, **self.learning_options()).best_trial.value)
+            cold.append(self.run_search(_bowl, space, n_trials=10, seed=seed, **self.learning_options()).best_trial.values[0])
             new = self.run_search(_bowl, space, n_trials=10, seed=seed, warm_start=warm, **self.learning_options())
-            warmed.append(new.best_trial.value)
+            warmed.append(new.best_trial.values[0])
         assert sorted(warmed)[2] < sorted(cold)[2], f"median best of 10 trials: warm {sorted(warmed)[2]}, cold {sorted(cold)[2]}"
 
-    def _load_trials(self, space: dict[str, Param], options: dict[str, Any]) -> list[Any]:
+    def _load_trials(self, space: Mapping[str, Param], options: dict[str, Any]) -> list[Any]:
         backend = get_registry().get(self.backend)
         settings = Settings(
             objective=lambda trial: 0.0, space=validate_space(space, self.backend), directions=(Direction.MINIMIZE,),
@@ -524,8 +524,13 @@ class BackendConformance:
     @pytest.mark.parametrize("seed", [-1, 2**32, 2**70])
     def test_a_seed_out_of_range_is_refused_before_any_trial(self, seed: int) -> None:
         ran: list[int] = []
+
+        def objective(trial: Trial) -> float:
+            ran.append(trial.number)
+            return 0.0
+
         with pytest.raises(InvalidArgument, match="seed must be an int from 0 to 2"):
-            self.run_search(lambda trial: ran.append(trial.number) or 0.0, {"c": Categorical([1, 2])}, seed=seed)
+            self.run_search(objective, {"c": Categorical([1, 2])}, seed=seed)
         assert ran == []
 
     def test_same_seed_repeats_the_trials(self) -> None:

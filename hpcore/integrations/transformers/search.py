@@ -186,7 +186,7 @@ def load_run(trainer: Trainer, run: BestRun, backend: str | None = None) -> None
     `backend` is the search's (it decides the kind of trial `model_init` gets); by default, the run's.
     """
     summary = run.run_summary
-    backend = backend or getattr(getattr(summary, "result", None), "backend", "")
+    backend = backend or getattr(getattr(summary, "result", None), "backend", None) or ""
     checkpoint = getattr(summary, "checkpoint", None)
     if checkpoint is None:
         raise InvalidArgument(

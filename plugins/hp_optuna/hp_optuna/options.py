@@ -8,6 +8,8 @@ Rules:
   passes keeps its own seed;
 - a storage URL is opened as an RDB storage with a heartbeat (``heartbeat_interval``
   seconds, default 60; None turns it off), so a killed worker's trial becomes FAIL;
+- a SQLite URL is opened under a lock on its file's folder, so processes opening one new file at
+  once do not race to create Optuna's tables;
 - ``load_if_exists`` defaults to True: the same storage and study name resume the study;
 - ``sampler`` and ``pruner`` must be Optuna sampler and pruner instances, checked before
   anything is written to a storage;
@@ -19,9 +21,11 @@ Rules:
 from __future__ import annotations
 
 import logging
+import os
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,7 +78,7 @@ def check_options(options: Mapping[str, Any]) -> None:
             )
 
 
-def run_options(options: dict[str, Any]) -> RunOptions:
+def run_options(options: Mapping[str, Any]) -> RunOptions:
     callbacks = options.get("callbacks") or ()
     if callable(callbacks) or not all(callable(c) for c in callbacks):
         raise InvalidArgument(f"callbacks must be a list of functions (study, frozen_trial), got {callbacks!r}.")
@@ -117,7 +121,7 @@ def build_study(study: Study) -> optuna.Study:
             sampler=sampler,
             pruner=options.get("pruner"),
             study_name=name,
-            directions=directions,
+            directions=[optuna.study.StudyDirection[d.upper()] for d in directions],
             load_if_exists=load_if_exists and name is not None,
         )
     except optuna.exceptions.DuplicatedStudyError:
@@ -147,7 +151,7 @@ def open_stored(storage: str, study_name: str) -> optuna.Study:
         ) from None
 
 
-def _storage(options: dict[str, Any]) -> Any:
+def _storage(options: Mapping[str, Any]) -> Any:
     """The storage option as Optuna takes it; a URL is opened here, with a heartbeat."""
     import optuna
 
@@ -168,7 +172,8 @@ def _storage(options: dict[str, Any]) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            return optuna.storages.RDBStorage(storage, heartbeat_interval=interval)
+            with _sqlite_creation_lock(storage):
+                return optuna.storages.RDBStorage(storage, heartbeat_interval=interval)
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StorageUnavailable(
@@ -176,6 +181,29 @@ def _storage(options: dict[str, Any]) -> Any:
             "(for example 'sqlite:///runs.db' or 'postgresql://user:password@host/db'), that its "
             "directory or server exists, and that its database driver is installed."
         ) from exc
+
+
+@contextmanager
+def _sqlite_creation_lock(url: str) -> Iterator[None]:
+    """Held while a ``sqlite:///`` storage is opened, by one process at a time.
+
+    Two processes opening one new SQLite file at once both created Optuna's tables, and one failed
+    (``UNIQUE constraint failed: alembic_version.version_num``). The lock (``fcntl.flock``, POSIX) is
+    taken on the file's folder, not the file, whose POSIX locks are SQLite's; none where there is no
+    folder (RDBStorage names the error) or no ``fcntl``.
+    """
+    folder = Path(url.removeprefix("sqlite:///").partition("?")[0]).parent
+    if not url.startswith("sqlite:///") or not folder.is_dir() or os.name != "posix":
+        yield
+        return
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # which ends the lock
 
 
 def _without_password(url: str) -> str:

@@ -57,9 +57,9 @@ def user_modules(*functions: Any) -> list[Any]:
         path = getattr(module, "__file__", None)
         if module is not None and name != "__main__" and path and not _installed(name, path):
             roots.add(os.path.dirname(os.path.abspath(path)))
-    main = sys.modules.get("__main__")
-    if getattr(main, "__file__", None):
-        roots.add(os.path.dirname(os.path.abspath(main.__file__)))
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main:
+        roots.add(os.path.dirname(os.path.abspath(main)))
     found = []
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
@@ -85,10 +85,11 @@ def _modules_held(objects: tuple[Any, ...], depth: int = 6) -> set[str]:
                 names.add(obj.__name__)
                 continue
             kind = obj if isinstance(obj, type) else type(obj)
-            names.add(getattr(obj, "__module__", None) if inspect.isfunction(obj) else kind.__module__)
+            module = getattr(obj, "__module__", None) if inspect.isfunction(obj) else kind.__module__
+            if module is not None:
+                names.add(module)
             following.extend(_held(obj))
         level = following
-    names.discard(None)  # type: ignore[arg-type]
     return names
 
 

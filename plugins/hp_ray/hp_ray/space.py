@@ -88,6 +88,7 @@ def from_config(name: str, param: Param, value: Any) -> Any:
         return param.value_at(param.index_of(value)) if param.contains(value) else value
     if isinstance(param, Int):
         return min(max(int(value), param.low), param.high)
+    assert isinstance(param, Float)  # hp-ray refused every other kind before the first trial (laws §6)
     return min(max(float(value), param.low), param.high)
 
 

@@ -173,7 +173,7 @@ def trials_table(trials: Sequence[FrozenTrial], metric_names: Sequence[str]) -> 
     params: list[str] = []
     for trial in trials:
         params.extend(name for name in trial.params if name not in params)
-    columns = ["number", "state", *metric_names, *params, "duration", "error"]
+    columns: list[str | int] = ["number", "state", *metric_names, *params, "duration", "error"]
     rows = []
     for trial in trials:
         values = trial.values if trial.state is TrialState.COMPLETE else [None] * len(metric_names)

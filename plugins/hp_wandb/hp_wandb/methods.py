@@ -150,7 +150,7 @@ class BayesMethod(Method):
     def define_by_run(self, trial: Trial, name: str, param: Param) -> Any:
         _check_bayes(name, param)
         with _in_memory_choices():
-            return suggest(trial.optuna_trial, name, param)
+            return suggest(trial.optuna_trial, name, param)  # type: ignore[attr-defined]  # the bayes method's trial
 
     def told(self, trials: Sequence[FrozenTrial]) -> None:
         """Trials it did not propose, added to the model's study (hp-optuna's replay)."""

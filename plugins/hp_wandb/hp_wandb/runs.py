@@ -128,7 +128,7 @@ class RunWriter:
         if self.directory is not None:
             os.makedirs(self.directory, exist_ok=True)
         return wandb.init(
-            mode=self.mode,
+            mode=self.mode,  # type: ignore[arg-type]  # hp_wandb.mode's kind: online, offline or disabled
             project=self.project,
             entity=self.entity,
             group=self.group,
