@@ -293,3 +293,19 @@ def test_two_runs_started_together_on_a_new_sqlite_storage_both_work(tmp_path):
         (tmp_path / "go").unlink()
         shown = subprocess.run([sys.executable, "-m", "hpcore.cli", "show", url, "--study", "shared"], cwd=tmp_path, capture_output=True, text=True)
         assert "6 trials (optuna)" in shown.stdout, shown.stderr
+
+
+def test_run_warm_starts_from_a_saved_search_without_running_its_trials(searches, tmp_path, cli):
+    (tmp_path / "task.py").write_text((searches / "task.py").read_text())
+    out = cli("run", "task.py:objective", "--backend", "optuna", "--n-trials", "5", "--seed", "0",
+              "--warm-start", searches / "random.jsonl", "--save", "warm.json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    saved = json.loads((tmp_path / "warm.json").read_text())
+    assert [t["number"] for t in saved["trials"]] == [0, 1, 2, 3, 4]
+    complete = [t for t in map(json.loads, (searches / "random.jsonl").read_text().splitlines()) if t.get("state") == "COMPLETE"]
+    assert f"first told {len(complete)} warm-start trial(s)" in out.stdout, out.stdout
+
+
+def test_run_refuses_a_warm_start_that_is_its_own_journal(searches, cli):
+    out = cli("run", "task.py:objective", "--n-trials", "1", "--warm-start", "random.jsonl", "--journal", "random.jsonl", cwd=searches)
+    assert out.returncode == 2 and "--journal alone" in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=None)
     run.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="a backend option; VALUE is a Python literal, else a string; repeatable")
     run.add_argument("--journal", default=None, help="JSON-lines file to append trials to and resume from")
+    run.add_argument("--warm-start", default=None, metavar="PATH", help="a saved result (.json) or journal (.jsonl) of any backend: its trials are told to the engine first, never run or counted")
     run.add_argument("--save", default=None, help="write the result as JSON")
     _report_arguments(run)
 

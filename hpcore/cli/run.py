@@ -8,7 +8,8 @@ values are Python literals (`ast.literal_eval`), else the plain string; on Ctrl-
 finished trials are printed, saved and reported as at the end, and the status is 130; when every
 trial failed, they are too, the first failure's error is the last line, and the status is 1;
 `--quiet` draws no progress bar and lets no log line below WARNING through while the search runs
-(`logging.disable`: an engine's INFO lines, Optuna's among them, whatever level the engine set).
+(`logging.disable`: an engine's INFO lines, Optuna's among them, whatever level the engine set);
+`--warm-start PATH` is the search's `warm_start=` (docs/laws.md §13), never the `--journal` file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +60,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
     options = parse_options(args.option)
     check_outputs([Output("--save", args.save, RESULT), *report_outputs(args.plot, args.html), Output("--journal", args.journal, JOURNAL)])
+    if args.warm_start is not None and args.journal is not None and os.path.realpath(args.warm_start) == os.path.realpath(args.journal):
+        raise InvalidArgument("--warm-start and --journal name the same file: a journal resumes by itself, so give --journal alone.")
     where, _, name = args.target.rpartition(":")
     if not where or not name:
         raise InvalidArgument(f"target must look like file.py:objective or module:objective, got {args.target!r}.")
@@ -71,13 +75,15 @@ def run(args: argparse.Namespace, console: Console) -> int:
             result = search(
                 objective, space, direction=args.direction, n_trials=args.n_trials, backend=args.backend, seed=args.seed,
                 timeout=args.timeout, max_trials=args.max_trials, n_jobs=args.n_jobs, journal=args.journal,
-                observers=[] if progress is None else [progress], **options,
+                warm_start=args.warm_start, observers=[] if progress is None else [progress], **options,
             )
     except KeyboardInterrupt as interrupt:
         if not hasattr(interrupt, "hpcore_result"):
             raise  # before the search started: nothing to keep
         result, status = interrupt.hpcore_result, INTERRUPTED
     print_result(result, console)
+    if result.warm_trials:
+        print(f"the engine was first told {len(result.warm_trials)} warm-start trial(s) of {printable(args.warm_start)}; none ran")
     _write(result, args, console)
     if status:
         print(f"interrupted: {len(result.trials)} finished trial(s) kept", file=sys.stderr)
