@@ -1,6 +1,8 @@
 """hpcore.Portfolio: several backends propose into one search; the better one proposes more (docs/laws.md §14)."""
 
 import statistics
+import subprocess
+import sys
 
 import pytest
 
@@ -76,3 +78,24 @@ def test_a_member_option_the_member_does_not_take_is_refused_before_any_trial():
     with pytest.raises(hpcore.InvalidArgument, match="backend 'random' has no option 'sampler'"):
         hpcore.search(lambda t: ran.append(1) or 0.0, SPACE, backend=hpcore.Portfolio(["random", "halton"], random={"sampler": 1}), n_trials=2)
     assert ran == []
+
+
+def test_show_names_each_trials_proposer_of_a_saved_portfolio(tmp_path, cli):
+    (tmp_path / "task.py").write_text(
+        "import hpcore\nspace = {'x': hpcore.Float(0, 1, step=0.05)}\n"
+        "def objective(trial):\n    return trial.params['x']\n"
+    )
+    script = (
+        "import hpcore, task\n"
+        "r = hpcore.search(task.objective, task.space, backend=hpcore.Portfolio(['random', 'grid']), n_trials=12, seed=0)\n"
+        "r.save('portfolio.json')\n"
+    )
+    made = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    saved = hpcore.SearchResult.load(tmp_path / "portfolio.json")
+    out = cli("show", "portfolio.json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "proposer" in out.stdout and "proposed: " in out.stdout, out.stdout
+    counts = dict(item.rsplit(" ", 1) for item in out.stdout.split("proposed: ")[1].splitlines()[0].split(", "))
+    assert sum(map(int, counts.values())) == 12 and set(counts) <= {"random", "grid"}, counts
+    assert {t.proposer for t in saved.trials} == set(counts)

@@ -9,6 +9,7 @@ no markup is read, with control characters escaped (`hpcore.report.text`).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -76,15 +77,19 @@ def version_lines() -> list[str]:
 
 
 def print_result(result: SearchResult, console: Console | None = None, limit: int = 30) -> None:
-    """Render the trials (the last `limit`) and the best run(s)."""
+    """Render the trials (the last `limit`) and the best run(s); by proposer where several proposed (a portfolio)."""
     console = console or Console()
+    proposed = Counter(t.proposer for t in result.trials if t.proposer is not None)
+    several = len(proposed) > 1
     table = Table(title=as_text(f"{len(result.trials)} trials ({result.backend})"))
-    for column in ("#", "state", "values", "params", "error"):
+    for column in ("#", "state", "values", "params", "error", *(("proposer",) if several else ())):
         table.add_column(column, overflow="fold")
     for t in result.trials[-limit:] if limit else []:
         cells = (str(t.number), t.state.value, summary.format_values(t), summary.format_params(t), t.error or "")
-        table.add_row(*map(as_text, cells))
+        table.add_row(*map(as_text, (*cells, *((t.proposer or "",) if several else ()))))
     console.print(table)
+    if several:
+        console.print(as_text("proposed: " + ", ".join(f"{name} {count}" for name, count in proposed.most_common())))
     try:
         runs = result.best_runs()
     except NoCompletedTrials as exc:
