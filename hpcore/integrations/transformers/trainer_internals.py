@@ -1,4 +1,4 @@
-"""The Trainer internals a search relies on, in one place (tested against transformers 5.24).
+"""The Trainer internals a search relies on, in one place (tested against transformers 4.57 and 5.24, the ends of the `transformers` extra).
 
 transformers' own search does the same steps from inside `Trainer`: swap the training
 arguments and rebuild the accelerator for them, free a trial's model, load weights from a
