@@ -21,6 +21,19 @@ def use_arguments(trainer: Trainer, args: TrainingArguments) -> None:
     trainer.create_accelerator_and_postprocess()
 
 
+def set_up_process(args: TrainingArguments) -> None:
+    """Set up in this process the device state `args` set up where they were made (accelerate's `PartialState`).
+
+    Arguments that travelled to another process carry their cached device but not the state
+    behind it, which trainers that build more arguments (sentence-transformers') need.
+    """
+    from accelerate.state import PartialState
+
+    if not PartialState._shared_state:
+        args.__dict__.pop("_setup_devices", None)  # the cached device: computed again, setting the state up
+        _ = args.device
+
+
 def free_model(trainer: Trainer) -> None:
     """Drop the trial's model, optimizer, scheduler and accelerator state, with one garbage collection.
 
