@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
 EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve examples/hp_cma
 # torch==2.13.0: the CPU build on this machine's disk (any other spec downloads a CUDA build)
-DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0
+DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0 'sentence-transformers[train]'
 
 .PHONY: install test demo dist bench clean
 
