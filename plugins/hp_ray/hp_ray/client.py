@@ -9,11 +9,14 @@ Rules:
 - this process runs `Tuner.fit` in a thread and hands each event, in order, to the search's
   `TrialRunner` as it arrives, so the ledger, journal, backend and observers see the trials as
   a local search's do; the run ends once the remote callback says the experiment ended;
-- an exception a trial hands back to re-raise travels with that last event.
+- an exception a trial hands back to re-raise travels with that last event;
+- Ctrl-C here stops the run on the cluster (the trials that end meanwhile are recorded, the
+  ones cut off are not), then raises KeyboardInterrupt; a second Ctrl-C raises at once.
 """
 
 from __future__ import annotations
 
+import logging
 import pickle
 import threading
 import time
@@ -24,6 +27,8 @@ from typing import Any
 from hpcore import Study, TrialRunner
 
 from hp_ray.callback import SearchCallback, SearchStopper
+
+log = logging.getLogger("hp_ray")
 
 POLL = 0.2  # seconds between two looks at the events
 
@@ -40,6 +45,13 @@ class Events:
 
     def __init__(self) -> None:
         self._events: list[tuple[str, Any]] = []
+        self._stop = False
+
+    def stop(self) -> None:
+        self._stop = True
+
+    def stopped(self) -> bool:
+        return self._stop
 
     def put(self, event: tuple[str, Any]) -> None:
         self._events.append(event)
@@ -125,6 +137,14 @@ class RemoteCallback(SearchCallback):
         self.stopper = RemoteStopper(self)
         self.events = events
 
+    def should_stop(self) -> bool:
+        """As a local search's, and at once once this process was interrupted (Ctrl-C)."""
+        import ray
+
+        if not self.stopping and ray.get(self.events.stopped.remote()):
+            self.stopping = True
+        return super().should_stop()
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_resolve, (self.key, {k: v for k, v in self.__dict__.items() if k != "stopper"}))
 
@@ -154,22 +174,34 @@ def fit(study: Study, runner: TrialRunner, build: Any, space: Any, metric: str |
 
     thread = threading.Thread(target=run, name="hp-ray-client-fit", daemon=True)
     thread.start()
-    error, ended = None, False
-    while not ended:
-        alive = thread.is_alive()
-        for kind, data in ray.get(events.take.remote()):
-            if kind == "end":
-                ended, error = True, None if data is None else pickle.loads(data)
-            else:
-                _apply(runner, kind, data)
-        if not alive and not ended:
-            break  # the run ended without its end event (Tune failed): what came is recorded
-        time.sleep(0 if ended else POLL)
-    thread.join()
+    try:
+        error = _follow(events, runner, thread)
+    except KeyboardInterrupt:  # stop the run on the cluster, keep what ends meanwhile; a second Ctrl-C: at once
+        log.warning("interrupted: stopping the Tune run on the cluster (Ctrl-C again to stop at once)")
+        events.stop.remote()
+        _follow(events, runner, thread)
+        raise
+    finally:
+        thread.join(timeout=60)
     ray.kill(events)
     if "raised" in outcome:
         raise outcome["raised"]
     return outcome.get("grid"), error
+
+
+def _follow(events: Any, runner: TrialRunner, thread: threading.Thread) -> BaseException | None:
+    """Hand the events to `runner` as they come, until the experiment's end (or the run's thread ends)."""
+    import ray
+
+    while True:
+        alive = thread.is_alive()
+        for kind, data in ray.get(events.take.remote()):
+            if kind == "end":
+                return None if data is None else pickle.loads(data)
+            _apply(runner, kind, data)
+        if not alive:
+            return None  # the run ended without its end event (Tune failed): what came is recorded
+        time.sleep(POLL)
 
 
 def _apply(runner: TrialRunner, kind: str, data: Any) -> None:
