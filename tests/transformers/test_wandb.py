@@ -36,8 +36,10 @@ def offline(monkeypatch, tmp_path):
 
 def test_an_empty_metric_is_filled_in_from_direction_as_transformers_does(tmp_path, offline):
     trainer = make_trainer(tmp_path / "out")
-    best = trainer_search(trainer, transformers_hp_space, 3, direction="maximize", dir=str(offline))
+    best = trainer_search(trainer, transformers_hp_space, 3, direction="maximize", dir=str(offline),
+                          hp_name=lambda trial: f"a{trial['a']}-n{trial.number}")
     result = best.run_summary.result
+    assert all(os.path.basename(t.user_attrs["output_dir"]) == f"a{t.params['a']}-n{t.number}" for t in result.trials)
     assert [t.state for t in result.trials] == [hpcore.TrialState.COMPLETE] * 3, [t.error for t in result.trials]
     assert best.objective == max(t.values[0] for t in result.trials)  # maximized, as direction says
     assert set(best.hyperparameters) == {"learning_rate", "a"}  # the trial's own values only
