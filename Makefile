@@ -7,7 +7,7 @@ EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve examples/hp_cma
 # torch==2.13.0: the CPU build on this machine's disk (any other spec downloads a CUDA build)
 DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0 'sentence-transformers[train]'
 
-.PHONY: install test demo dist bench clean
+.PHONY: install test test-floor demo dist bench clean
 
 install: $(VENV)/.installed
 
@@ -19,6 +19,9 @@ $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(addsuf
 
 test: install
 	$(BIN)/python -m pytest tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
+
+test-floor: install  # the drop-in's tests on the lowest transformers the extra takes (4.57)
+	.ci/transformers-floor
 
 demo: install
 	$(BIN)/python examples/demo.py
@@ -32,4 +35,4 @@ bench: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-floor dist build .pytest_cache .hypothesis

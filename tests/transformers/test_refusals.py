@@ -42,7 +42,7 @@ def test_a_wandb_sweep_config_function_on_optuna_is_refused_naming_the_wandb_bac
     calls = []
     trainer = make_trainer(tmp_path / "out", init=counting_init(calls))
     built = len(calls)
-    with pytest.raises(hpcore.InvalidArgument, match=r"W&B sweep config, a space for backend='wandb'.*trial.suggest_"):
+    with pytest.raises(hpcore.InvalidSpace, match=r"W&B sweep config, a space for backend='wandb'.*trial.suggest_"):
         hyperparameter_search(trainer, hp_space=wandb_hp_space, n_trials=2, backend="optuna")
     assert len(calls) == built and not list((tmp_path / "out").glob("run-*"))
 
@@ -51,7 +51,7 @@ def test_a_ray_space_function_on_optuna_is_refused_naming_the_ray_backend(tmp_pa
     from ray import tune
 
     trainer = make_trainer(tmp_path / "out")
-    with pytest.raises(hpcore.InvalidArgument, match=r"Ray Tune dict, a space for backend='ray'"):
+    with pytest.raises(hpcore.InvalidSpace, match=r"Ray Tune dict, a space for backend='ray'"):
         hyperparameter_search(trainer, hp_space=lambda trial: {"learning_rate": tune.loguniform(1e-6, 1e-4)},
                               n_trials=2, backend="optuna")
     assert not list((tmp_path / "out").glob("run-*"))

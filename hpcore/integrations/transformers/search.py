@@ -6,9 +6,12 @@ Rules:
   run's folder, its best checkpoint and the whole search;
 - `hp_space=None` is `DEFAULT_SPACE` on every backend; a native space is passed as users
   write it (an Optuna `hp_space(trial)`, a function returning a Ray Tune dict or a W&B sweep
-  config), and the backend refuses a form it does not read;
+  config), and the backend refuses a form it does not read; a function that, called with None,
+  returns a space only another backend reads is refused before the search (`check_hp_space`);
+- several directions need `compute_objective` (the default gives one value): refused before any trial;
 - trials run on the trainer itself, one after another; where they run elsewhere (Ray
-  workers, `n_jobs > 1` threads) a trainer is built there from the same parts (`Recipe`);
+  workers, `n_jobs > 1` threads) a trainer of its class is built there from its own
+  constructor arguments (`Recipe`);
 - when the search ends, however it ends, the trainer has its own arguments back and no
   trial's model; `load_best_model=True` puts the best run's model on it.
 """
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import hpcore
-from hpcore import Categorical, Float, Int, InvalidArgument, NoCompletedTrials, SearchResult
+from hpcore import Categorical, Float, Int, InvalidArgument, InvalidSpace, NoCompletedTrials, SearchResult
 from hpcore.integrations.transformers import distributed, trainer_internals
 from hpcore.integrations.transformers.recipe import Recipe
 from hpcore.integrations.transformers.routing import route
@@ -161,7 +164,7 @@ def check_hp_space(hp_space: Any, backend: str) -> None:
     readers = {name: form for name, form in readers.items() if form is not None and form.name != "function"}
     if readers and backend not in readers:
         other, form = next(iter(readers.items()))
-        raise InvalidArgument(
+        raise InvalidSpace(
             f"hp_space(None) returns {form.description}, a space for backend={other!r}: search with "
             f"backend={other!r}, or write hp_space(trial) for {backend!r} (optuna calls it with its trial: "
             "return {name: trial.suggest_...(name, ...)})."
