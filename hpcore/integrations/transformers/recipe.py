@@ -83,6 +83,7 @@ class Recipe:
         call = _constructed.get(trainer)
         if call is None:
             parts = {name: getattr(trainer, name, None) for name in PARTS}
+            _check_takes(type(trainer), [*parts, "args"])
             return cls(type(trainer), args, (), {**parts, "args": args}, user_callbacks(trainer))
         positional, keywords = _with_arguments(type(trainer), call, args, trainer.model_init)
         return cls(type(trainer), args, positional, keywords, user_callbacks(trainer))
@@ -111,6 +112,20 @@ class Recipe:
         """Drop the trainers this process built from the recipe (the search is over)."""
         for key in [key for key in _built if key[0] == self.token]:
             del _built[key]
+
+
+def _check_takes(kind: type, names: list[str]) -> None:
+    """A trainer built before the drop-in was imported is rebuilt from transformers' arguments: its class must take them."""
+    parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return
+    missing = [name for name in names if name not in {p.name for p in parameters}]
+    if missing:
+        raise InvalidArgument(
+            f"{kind.__name__} was built before hpcore.integrations.transformers was imported, so its own arguments "
+            f"were not kept, and it takes none of {missing}: import hpcore.integrations.transformers before "
+            "building the trainer, so its trials can run in other processes."
+        )
 
 
 def _with_arguments(kind: type, call: tuple[tuple[Any, ...], dict[str, Any]], args: Any, model_init: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
