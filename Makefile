@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
 EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve examples/hp_cma
 # torch==2.13.0: the CPU build on this machine's disk (any other spec downloads a CUDA build)
-DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0 'mypy>=2.4,<2.5'
+DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0 'mypy>=2.4,<2.5' 'sentence-transformers[train]'
 
-.PHONY: install test demo dist bench clean
+.PHONY: install test test-floor demo dist bench clean
 
 install: $(VENV)/.installed
 
@@ -20,6 +20,9 @@ $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(addsuf
 test: install
 	$(BIN)/python -m mypy  # the files of [tool.mypy] in pyproject.toml
 	$(BIN)/python -m pytest tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
+
+test-floor: install  # the drop-in's tests on the lowest transformers the extra takes (4.57)
+	.ci/transformers-floor
 
 demo: install
 	$(BIN)/python examples/demo.py
@@ -35,4 +38,4 @@ bench: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-floor dist build .pytest_cache .hypothesis

@@ -55,11 +55,21 @@ def test_the_changelog_starts_with_this_version_and_its_date():
     assert datetime.date.fromisoformat(match[2]) <= datetime.date.today()
 
 
+FLOORS = {"transformers": ("4.57.6", ROOT / ".ci" / "transformers-floor")}  # a lower end tested by its own CI step
+
+
 def range_problem(requirement: Requirement) -> str | None:
-    """Why `requirement` is not the minor series installed here (the tested one), or None."""
+    """Why `requirement` is not the tested range, or None: the minor series installed here, or from a
+    floor that a CI step installs and tests (`FLOORS`) up to that series."""
     installed = Version(metadata.version(requirement.name))
     major, minor = installed.major, installed.minor
     outside = [f"{major}.{minor + 1}.0", f"{major}.{minor - 1}.999" if minor else f"{major - 1}.999"]
+    if requirement.name in FLOORS:
+        floor, script = FLOORS[requirement.name]
+        below = Version(floor)
+        outside = [outside[0], f"{below.major}.{below.minor - 1}.999" if below.minor else f"{below.major - 1}.999"]
+        if f"{requirement.name}=={floor}" not in script.read_text() or not requirement.specifier.contains(floor):
+            return f"{requirement} does not hold {floor}, the floor {script.name} tests"
     if not requirement.specifier.contains(installed, prereleases=True):
         return f"{requirement} excludes {installed}, the version tested"
     if any(requirement.specifier.contains(v, prereleases=True) for v in outside):

@@ -8,6 +8,8 @@ Rules:
   `observers`, and `load_best_model` (leave the best run's model on the trainer);
 - Ray: `local_dir` is Tune's `storage_path`; `keep_checkpoints_num` is each trial's
   `save_total_limit` (the checkpoints are the trainer's, in the trial's folder);
+- W&B: `sweep_id` may be a previous best run's `run_summary` (transformers' is the sweep id
+  itself): it continues that search's sweep, the W&B sweep online, the local sweep's record locally;
 - every other keyword is an option of the backend, which refuses a name it does not know.
 """
 
@@ -40,4 +42,12 @@ def route(backend: str, kwargs: dict[str, Any]) -> Routed:
         for old, new in RAY_RENAMES.items():
             if old in kwargs:
                 kwargs[new] = kwargs.pop(old)
+    if backend == "wandb" and "sweep_id" in kwargs:
+        kwargs["sweep_id"] = sweep_id_of(kwargs["sweep_id"])
     return Routed(search, kwargs, training, load_best_model)
+
+
+def sweep_id_of(given: Any) -> Any:
+    """The sweep id `given` names: a `RunSummary`'s search's (`result.native.sweep_id`), else `given` itself."""
+    native = getattr(getattr(given, "result", None), "native", None)
+    return getattr(native, "sweep_id", given) if native is not None else given

@@ -6,9 +6,12 @@ Rules:
   run's folder, its best checkpoint and the whole search;
 - `hp_space=None` is `DEFAULT_SPACE` on every backend; a native space is passed as users
   write it (an Optuna `hp_space(trial)`, a function returning a Ray Tune dict or a W&B sweep
-  config), and the backend refuses a form it does not read;
+  config), and the backend refuses a form it does not read; a function that, called with None,
+  returns a space only another backend reads is refused before the search (`check_hp_space`);
+- several directions need `compute_objective` (the default gives one value): refused before any trial;
 - trials run on the trainer itself, one after another; where they run elsewhere (Ray
-  workers, `n_jobs > 1` threads) a trainer is built there from the same parts (`Recipe`);
+  workers, `n_jobs > 1` threads) a trainer of its class is built there from its own
+  constructor arguments (`Recipe`);
 - when the search ends, however it ends, the trainer has its own arguments back and no
   trial's model; `load_best_model=True` puts the best run's model on it.
 """
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import hpcore
-from hpcore import Categorical, Float, Int, InvalidArgument, NoCompletedTrials, SearchResult
+from hpcore import Categorical, Float, Int, InvalidArgument, InvalidSpace, NoCompletedTrials, SearchResult
 from hpcore.integrations.transformers import distributed, trainer_internals
 from hpcore.integrations.transformers.recipe import Recipe
 from hpcore.integrations.transformers.routing import route
@@ -67,6 +70,7 @@ def hyperparameter_search(
     name = backend_name(backend)
     routed = route(name, kwargs)
     many = isinstance(direction, (list, tuple)) and len(direction) > 1
+    check_hp_space(hp_space, name)
     training = _training(routed, compute_objective, direction, hp_name, many)
     world = distributed.World.of(trainer.args)
     out_of_process = get_registry().get(name).capabilities.out_of_process
@@ -103,6 +107,11 @@ def _training(routed: Any, compute_objective: Any, direction: Any, hp_name: Any,
             "load_best_model=True needs one best run, and several directions give a Pareto front: "
             "choose a run and call load_run(trainer, best_run)."
         )
+    if many and compute_objective is None:
+        raise InvalidArgument(
+            f"direction has {len(direction)} entries, and the default compute_objective gives one value: pass "
+            "compute_objective=lambda metrics: (metrics['eval_loss'], ...) returning one value per direction."
+        )
     return Training(
         compute_objective=compute_objective or default_compute_objective,
         n_objectives=len(direction) if isinstance(direction, (list, tuple)) else 1,
@@ -136,6 +145,30 @@ def _search(
     if world.size > 1:
         distributed.end(world, best)
     return result, best
+
+
+def check_hp_space(hp_space: Any, backend: str) -> None:
+    """A function `hp_space` that, called with None, returns a space only other backends read is refused.
+
+    transformers' Ray and W&B spaces are such functions; given to a backend that calls
+    `hp_space(trial)` with its own trial (optuna), their config would be taken as sampled values.
+    """
+    if not callable(hp_space):
+        return
+    try:
+        returned = hp_space(None)
+    except Exception:  # an Optuna hp_space(trial): it needs a trial
+        return
+    registry = get_registry()
+    readers = {name: b.native_form(returned) for name, b in sorted(registry.backends.items())}
+    readers = {name: form for name, form in readers.items() if form is not None and form.name != "function"}
+    if readers and backend not in readers:
+        other, form = next(iter(readers.items()))
+        raise InvalidSpace(
+            f"hp_space(None) returns {form.description}, a space for backend={other!r}: search with "
+            f"backend={other!r}, or write hp_space(trial) for {backend!r} (optuna calls it with its trial: "
+            "return {name: trial.suggest_...(name, ...)})."
+        )
 
 
 def check_trainer(trainer: Any) -> None:

@@ -1,4 +1,4 @@
-"""The Trainer internals a search relies on, in one place (tested against transformers 5.24).
+"""The Trainer internals a search relies on, in one place (tested against transformers 4.57 and 5.24, the ends of the `transformers` extra).
 
 transformers' own search does the same steps from inside `Trainer`: swap the training
 arguments and rebuild the accelerator for them, free a trial's model, load weights from a
@@ -19,6 +19,19 @@ def use_arguments(trainer: Trainer, args: TrainingArguments) -> None:
     trainer.args = args
     trainer._train_batch_size = args.train_batch_size
     trainer.create_accelerator_and_postprocess()
+
+
+def set_up_process(args: TrainingArguments) -> None:
+    """Set up in this process the device state `args` set up where they were made (accelerate's `PartialState`).
+
+    Arguments that travelled to another process carry their cached device but not the state
+    behind it, which trainers that build more arguments (sentence-transformers') need.
+    """
+    from accelerate.state import PartialState
+
+    if not PartialState._shared_state:
+        args.__dict__.pop("_setup_devices", None)  # the cached device: computed again, setting the state up
+        _ = args.device
 
 
 def free_model(trainer: Trainer) -> None:

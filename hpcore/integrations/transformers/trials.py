@@ -7,8 +7,8 @@ Rules:
 - `model_init(trial)` receives the engine's own trial where the backend hands one (the Optuna
   trial on the optuna backend; its `fixed_native_trial` afterwards), else the sampled values
   as a dict (`TrialValues`), as transformers passes them for Ray and W&B;
-- a sampled name that is neither a training argument nor read by `model_init` gets one
-  warning per search (`model_init` reads a dict trial by key; an Optuna trial is taken as read);
+- a sampled name that is no training argument gets one warning per search unless `model_init`
+  read it from a dict trial (what it reads of an engine's own trial, Optuna's, cannot be seen);
 - every evaluation's metrics go through `compute_objective`; one objective is reported, and
   when the backend answers "prune" training stops there and the trial is PRUNED; several
   objectives are kept in the trial's `reports` attribute and never prune;
@@ -216,18 +216,24 @@ class Training:
         return outcome
 
     def warn_unused(self, values: Mapping[str, Any], args: TrainingArguments, given: Any) -> None:
-        """One warning per search for each sampled name that nothing used; `given`: what model_init read, if anything."""
+        """One warning per search for each sampled name that is no training argument and that model_init
+        was not seen to read; `given`: the trial model_init got, if it takes one. What model_init reads of
+        an engine's own trial cannot be seen, so there every such name is warned of, as transformers does."""
         fields = training_fields(args)
-        read = given.read if isinstance(given, TrialValues) else set() if given is None else set(values)
+        read = given.read if isinstance(given, TrialValues) else set()
         for name in values:
             if name not in fields and name not in read and name not in self.warned:
                 self.warned.add(name)
-                log.warning(
-                    "%r was sampled but is neither a training argument nor read by model_init(trial): "
-                    "read it there (trial[%r]), or leave it out of the space.",
-                    name,
-                    name,
-                )
+                if given is None or isinstance(given, TrialValues):
+                    log.warning(
+                        "%r was sampled but is neither a training argument nor read by model_init(trial): "
+                        "read it there (trial[%r]), or leave it out of the space.", name, name,
+                    )
+                else:
+                    log.warning(
+                        "%r was sampled but is not a training argument: unless model_init(trial) reads it "
+                        "(trial.params[%r]), nothing uses it; leave it out of the space.", name, name,
+                    )
 
 
 def objective_of(training: Training, trainer_of: Callable[[], tuple[Trainer, TrainingArguments]]) -> Callable[[Trial], Any]:

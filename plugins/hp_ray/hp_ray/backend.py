@@ -26,12 +26,16 @@ Rules:
   journal and are not run again under their numbers (`hpcore_load_trials` reads them and
   opens nothing for writing). With `journal=`, that journal is the search's record: a run
   journal there is read, never written;
+- through Ray Client (`ray.init("ray://...")`), Tune's driver runs on the cluster and the
+  search's callback with it; its events come back to this process (`hp_ray.client`), so the
+  search runs as a local one does;
 - without `resume=True`, a run directory that holds a run journal starts over (the old
   journal is removed, with a warning).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -176,6 +180,7 @@ class RayBackend(Backend):
     def hpcore_optimize(self, study: Study, runner: TrialRunner) -> bool:
         """Keep the run journal as the search's journal (without `journal=`), build the callback and the Tuner,
         run it, and end as the callback says."""
+        from hp_ray import client
         from hp_ray.callback import SearchCallback, interrupts_stop
 
         search: RaySearch = study.backend_state
@@ -186,11 +191,15 @@ class RayBackend(Backend):
         metric = search.metrics[0] if len(search.metrics) == 1 else None
         callback = SearchCallback(search.path, study, runner, search.space, metric, _budget(study, search))
         try:
-            tuner = _tuner(study, search, callback)
-            with interrupts_stop(callback):
-                study.native = tuner.fit()
-            if callback.interrupted:
-                raise KeyboardInterrupt
+            if client.connected():  # Tune's driver runs on the cluster: its events come back here
+                build = functools.partial(_tuner, study, search)
+                study.native, callback.error = client.fit(study, runner, build, search.space, metric, _budget(study, search))
+            else:
+                tuner = _tuner(study, search, callback)
+                with interrupts_stop(callback):
+                    study.native = tuner.fit()
+                if callback.interrupted:
+                    raise KeyboardInterrupt
         except KeyboardInterrupt:
             callback.fail_running()
             raise

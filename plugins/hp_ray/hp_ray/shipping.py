@@ -3,6 +3,10 @@
 Rules:
 - modules that no installed distribution provides (the user's script, a test module, the
   helper modules next to them) are pickled by value, so workers on other nodes need no copy;
+- the classes those modules define travel with them (`Payload.classes`) and are put under
+  their module's name in the worker (`worker.install_classes`), so what pickles by reference
+  there (transformers saving a `TrainingArguments` subclass in a checkpoint) finds the very
+  class the trial runs with;
 - the payload is put in Ray's object store once (`tune.with_parameters`), never once per trial;
 - what cannot be serialised is named in a `NotShippable` error, not a Ray stack trace.
 """
@@ -37,10 +41,28 @@ def trainable(payload: Payload) -> Callable[..., Any]:
     for module in modules:
         cloudpickle.register_pickle_by_value(module)
     log.debug("sent to Ray workers by value: %s", [m.__name__ for m in modules])
+    main = sys.modules.get("__main__")
+    script = [main] if getattr(main, "__file__", None) and not _installed("__main__", main.__file__) else []
+    payload.classes = {m.__name__: _classes(m) for m in [*modules, *script]}
     try:
         return tune.with_parameters(worker.run, payload=payload)
     except Exception as exc:
         raise NotShippable(describe(payload, exc)) from None
+
+
+def _classes(module: Any) -> dict[str, type]:
+    """The classes `module` defines at its top level that pickle (by value, as they travel)."""
+    from ray import cloudpickle
+
+    found = {}
+    for name, obj in list(vars(module).items()):
+        if isinstance(obj, type) and obj.__module__ == module.__name__ and obj.__qualname__ == name:
+            try:
+                cloudpickle.dumps(obj)
+            except Exception:  # a class that cannot travel; what uses it is named by `describe`
+                continue
+            found[name] = obj
+    return found
 
 
 def user_modules(*functions: Any) -> list[Any]:

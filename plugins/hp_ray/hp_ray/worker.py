@@ -1,6 +1,7 @@
 """What runs inside a Ray worker: one trial through hpcore's `execute_trial`, reported to Tune.
 
 Rules:
+- the classes sent by value are installed under their modules' names first (`install_classes`);
 - the trial's number is read from its Tune trial name, which the driver gives it (`trial_name`);
 - `trial.report(value, step)` of a single-objective search is a `tune.report` of the value under
   the objective's metric, so the scheduler sees it; once the scheduler stops the trial, `report`
@@ -16,8 +17,10 @@ import json
 import math
 import pickle
 import re
+import sys
+import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hpcore import ComputeObjective, Param, Trial, UnknownParameter, execute_trial
@@ -58,6 +61,28 @@ class Payload:
     n_objectives: int
     compute_objective: ComputeObjective | None
     catch: tuple[type[BaseException], ...]
+    classes: dict[str, dict[str, type]] = field(default_factory=dict)  # module name -> its classes, sent by value
+
+
+def install_classes(classes: Mapping[str, Mapping[str, type]]) -> None:
+    """Put each class sent by value under its module's name, so pickling by reference finds that very class.
+
+    A module the worker lacks is made (with its parent packages); the worker's own `__main__`
+    (Ray's) gets only the names it does not already have.
+    """
+    for name, defined in classes.items():
+        module = sys.modules.get(name) or _new_module(name)
+        for attribute, cls in defined.items():
+            if name != "__main__" or not hasattr(module, attribute):
+                setattr(module, attribute, cls)
+
+
+def _new_module(name: str) -> types.ModuleType:
+    parent, _, child = name.rpartition(".")
+    module = sys.modules[name] = types.ModuleType(name, "classes hp-ray sent by value")
+    if parent:
+        setattr(sys.modules.get(parent) or _new_module(parent), child, module)
+    return module
 
 
 class RayTrial(Trial):
@@ -83,6 +108,7 @@ def run(config: dict[str, Any], payload: Payload) -> None:
     """The Tune function trainable: one trial by hpcore's rules."""
     from ray import tune
 
+    install_classes(payload.classes)
     name = tune.get_context().get_trial_name()
     number = number_of(name)
     if number is None:

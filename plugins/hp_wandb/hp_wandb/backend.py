@@ -4,6 +4,8 @@ Rules:
 - the mode is decided once per search (`hp_wandb.mode`) and logged: ``offline`` and ``disabled``
   run the local sweep (``disabled`` logs no run); ``online`` creates a W&B sweep (or joins
   ``sweep_id=``) and runs ``wandb.agent(count=n_trials)``, whose server samples each run;
+- a local sweep keeps its record (`hp_wandb.record`), so ``sweep_id=`` continues it too: its
+  trials are loaded, none runs again, and the search goes on after them;
 - the local sweep is the core's loop (ask → run → tell) over `hp_wandb.methods`: every trial
   is a W&B run (`hp_wandb.runs`), W&B's current run while the objective runs; intermediate
   values are logged per step and the objectives in the summary; hyperband stops trials through
@@ -32,6 +34,7 @@ from hpcore import (
     FrozenTrial,
     InvalidArgument,
     InvalidSpace,
+    Journal,
     NativeForm,
     Param,
     Study,
@@ -40,10 +43,13 @@ from hpcore import (
     TrialState,
     UnknownParameter,
     hookimpl,
+    read_journal,
     run_loop,
+    space_form,
 )
 
 from hp_wandb import mode as modes
+from hp_wandb import record as records
 from hp_wandb.config import Plan, is_sweep_config, make_plan, online_config
 from hp_wandb.methods import HyperbandStopper, Method, make_method
 from hp_wandb.params import from_json
@@ -65,13 +71,14 @@ class WandbSweep:
     name: str  # the sweep's name: the group of its runs
     method: str
     config: dict[str, Any] | None  # the sweep config as run (online: as sent to wandb.sweep)
-    sweep_id: str | None = None  # online only
+    sweep_id: str | None = None  # the W&B sweep's id online; a local sweep's own (hp_wandb.record)
     project: str | None = None
     entity: str | None = None
     dir: str | None = None  # the wandb/ folder offline runs were written to (`wandb sync DIR/offline-run-*`)
     optuna_study: Any = None  # method bayes: the optuna.Study whose TPE sampler proposed the trials
     run_ids: dict[int, str] = field(default_factory=dict)  # trial number -> W&B run id
     run_dirs: dict[int, str] = field(default_factory=dict)  # trial number -> its offline run's folder
+    record: str | None = None  # a local sweep's record, which sweep_id= continues (None with journal=)
 
     def note(self, number: int, run: Any) -> None:
         """Keep trial `number`'s run id and, offline, where its files are."""
@@ -175,8 +182,9 @@ class LocalSweep(SweepRuns):
         self.handles: dict[int, Any] = {}  # trial number -> its Optuna trial (method bayes)
         self.info = WandbSweep(
             mode=mode.kind, name=plan.name, method=plan.method, config=plan.wandb_config, project=plan.project,
-            entity=plan.entity, optuna_study=self.method.optuna_study,
+            entity=plan.entity, optuna_study=self.method.optuna_study, sweep_id=options.get("sweep_id") or records.new_id(),
         )
+        self.record = records.record_path(self.info.sweep_id, options.get("dir"))
 
     def told(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
         """Trials it did not propose: the method learns of them; a resumed search's count for hyperband's bands."""
@@ -312,12 +320,14 @@ class WandbBackend(Backend):
         if sweep_id is not None and (not isinstance(sweep_id, str) or not sweep_id):
             raise InvalidArgument(f"sweep_id must be the id of a W&B sweep (a string), got {sweep_id!r}.")
         mode = modes.decide(options.get("mode"))
-        if sweep_id is not None and mode.kind != "online":
+        local_record = records.record_path(sweep_id, options.get("dir")) if sweep_id is not None else None
+        if local_record is not None and mode.kind != "online" and not records.exists(local_record):
             if mode.implicit:
                 modes.require_credentials("sweep_id= joins a sweep on the W&B server")
             raise InvalidArgument(
-                f"sweep_id= joins a sweep on the W&B server, but the mode is {mode.kind} ({mode.reason}): "
-                "pass mode='online' (after `wandb login`), or drop sweep_id= to run a local sweep."
+                f"sweep_id= joins a sweep on the W&B server, but the mode is {mode.kind} ({mode.reason}) and no local "
+                f"sweep {sweep_id!r} is recorded under {local_record.parent}: pass mode='online' (after `wandb login`), "
+                "the id and dir= of a local sweep run here, or drop sweep_id=."
             )
         state: LocalSweep | OnlineSweep
         if mode.kind == "online":
@@ -336,12 +346,25 @@ class WandbBackend(Backend):
         return True
 
     @hookimpl
+    def hpcore_load_trials(self, study: Study) -> list[FrozenTrial]:
+        """A local sweep continued with sweep_id=: the trials of its record. Nothing is opened for writing here."""
+        state = study.backend_state
+        if isinstance(state, LocalSweep) and study.settings.options.get("sweep_id") is not None:
+            return read_journal(state.record)[1]
+        return []
+
+    @hookimpl
     def hpcore_optimize(self, study: Study, runner: TrialRunner) -> None:
         state = study.backend_state
         if isinstance(state, OnlineSweep):
             state.optimize(study, runner)
-        else:
-            run_loop(study, runner)  # the core's loop drives the local sweep
+            return
+        if study.ledger.journal is None:  # the local sweep's record is the search's journal (hp_wandb.record)
+            settings = study.settings
+            journal = Journal(state.record, settings.directions, settings.space, space_form(settings.space))
+            study.ledger.use_journal(journal)
+            state.info.record = str(state.record)
+        run_loop(study, runner)  # the core's loop drives the local sweep
 
     @hookimpl
     def hpcore_tell_unproposed(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:

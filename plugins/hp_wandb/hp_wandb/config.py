@@ -9,7 +9,9 @@ Rules:
 - ``direction`` decides: a ``metric.goal`` that contradicts it is overridden, with a warning;
 - the metric names are the config's (``metric``, or ``metrics`` for several objectives), the
   ``metric=`` option's (it replaces the config's name, as transformers passes it), else
-  ``objective`` (``objective_0``, ``objective_1``, ... for several objectives);
+  ``objective`` (``objective_0``, ``objective_1``, ... for several objectives): ``"metric": {}``
+  or a metric without a name, as transformers' users write it, takes that name and its goal
+  from ``direction``, as transformers fills them in;
 - nested ``parameters`` are sampled under their dotted path and handed to the objective, and to
   the W&B run config, as nested dicts.
 """
@@ -214,7 +216,7 @@ def _metrics(config: Mapping[str, Any] | None, option: Any, settings: Settings) 
         if "metric" in config and "metrics" in config:
             raise InvalidSpace("the sweep config has both 'metric' and 'metrics': give 'metric' for one objective, 'metrics' for several.")
         if "metric" in config:
-            written = [_metric_dict("the sweep config's 'metric'", config["metric"])]
+            written = [_metric_dict("the sweep config's 'metric'", config["metric"], named=False)]
         elif "metrics" in config:
             items = config["metrics"]
             if not isinstance(items, (list, tuple)) or not items:
@@ -227,17 +229,14 @@ def _metrics(config: Mapping[str, Any] | None, option: Any, settings: Settings) 
             written = [{**w, **g} for w, g in zip(written, given)]  # the option's name replaces the config's
         else:
             written = given
-    names: list[str]
-    if not written:
-        names = ["objective"] if k == 1 else [f"objective_{i}" for i in range(k)]
-        goals: list[str | None] = [None] * k
-    elif len(written) == k:
-        names = [m["name"] for m in written]
+    names = ["objective"] if k == 1 else [f"objective_{i}" for i in range(k)]
+    goals: list[str | None] = [None] * k
+    if len(written) == k:
+        names = [m.get("name") or names[i] for i, m in enumerate(written)]
         goals = [m.get("goal") for m in written]
-    elif len(written) == 1:
+    elif len(written) == 1 and written[0].get("name"):
         names = [f"{written[0]['name']}_{i}" for i in range(k)]
-        goals = [None] * k
-    else:
+    elif len(written) > 1:
         raise InvalidArgument(
             f"{len(written)} metrics are named but direction has {k} entries: name one metric per direction."
         )
@@ -256,12 +255,13 @@ def _metrics(config: Mapping[str, Any] | None, option: Any, settings: Settings) 
     return names, target
 
 
-def _metric_dict(what: str, metric: Any) -> dict[str, Any]:
+def _metric_dict(what: str, metric: Any, named: bool = True) -> dict[str, Any]:
+    """A checked metric dict; `named=False`: the name may be left out (transformers fills it in)."""
     if not isinstance(metric, Mapping):
         raise InvalidSpace(f"{what} must be a dict such as {{'name': 'loss', 'goal': 'minimize'}}, got {metric!r}.")
     _check_keys(what, metric, METRIC_KEYS)
     name = metric.get("name")
-    if not isinstance(name, str) or not name:
+    if (named or name is not None) and (not isinstance(name, str) or not name):
         raise InvalidSpace(f"{what} needs a 'name': the metric each run logs, such as 'loss'.")
     goal = metric.get("goal")
     if goal is not None and goal not in GOALS:

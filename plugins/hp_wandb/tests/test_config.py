@@ -177,7 +177,7 @@ INVALID = [
      r"parameter 'o.lr': 'values' must be a list"),
     ({"parameters": {"x": {"min": 0, "max": 1}}}, InvalidSpace, r"no 'method'"),
     ({"method": "custom", "parameters": {"x": {"min": 0, "max": 1}}}, InvalidSpace, r"'method' is 'custom'"),
-    ({"method": "random", "parameters": {"x": {"min": 0, "max": 1}}, "metric": {"goal": "minimize"}}, InvalidSpace,
+    ({"method": "random", "parameters": {"x": {"min": 0, "max": 1}}, "metric": {"name": "", "goal": "minimize"}}, InvalidSpace,
      r"'metric' needs a 'name'"),
     ({"method": "random", "parameters": {"x": {"min": 0, "max": 1}}, "metric": {"name": "l", "goal": "down"}},
      InvalidSpace, r"'goal' must be 'minimize' or 'maximize'"),
