@@ -59,11 +59,11 @@ def record_constructor_arguments() -> None:
         return
 
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
-        trainer = object.__new__(cls)
+        trainer: Any = object.__new__(cls)
         _constructed[trainer] = (args, dict(kwargs))
         return trainer
 
-    base.__new__ = staticmethod(__new__)  # type: ignore[method-assign]
+    base.__new__ = staticmethod(__new__)
 
 
 @dataclass
@@ -116,7 +116,7 @@ class Recipe:
 
 def _check_takes(kind: type, names: list[str]) -> None:
     """A trainer built before the drop-in was imported is rebuilt from transformers' arguments: its class must take them."""
-    parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
+    parameters = list(inspect.signature(getattr(kind, "__init__")).parameters.values())[1:]
     if any(p.kind is p.VAR_KEYWORD for p in parameters):
         return
     missing = [name for name in names if name not in {p.name for p in parameters}]
@@ -131,7 +131,7 @@ def _check_takes(kind: type, names: list[str]) -> None:
 def _with_arguments(kind: type, call: tuple[tuple[Any, ...], dict[str, Any]], args: Any, model_init: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The constructor's arguments with `args` (the training arguments) and `model_init` set, `model` left out."""
     positional, keywords = call
-    init = inspect.signature(kind.__init__)  # not the class's: that is the recording __new__'s
+    init = inspect.signature(getattr(kind, "__init__"))  # not the class's: that is the recording __new__'s
     signature = init.replace(parameters=list(init.parameters.values())[1:])
     named = {n for n, p in signature.parameters.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
     try:

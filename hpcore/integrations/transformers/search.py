@@ -160,8 +160,8 @@ def check_hp_space(hp_space: Any, backend: str) -> None:
     except Exception:  # an Optuna hp_space(trial): it needs a trial
         return
     registry = get_registry()
-    readers = {name: b.native_form(returned) for name, b in sorted(registry.backends.items())}
-    readers = {name: form for name, form in readers.items() if form is not None and form.name != "function"}
+    forms = {name: b.native_form(returned) for name, b in sorted(registry.backends.items())}
+    readers = {name: form for name, form in forms.items() if form is not None and form.name != "function"}
     if readers and backend not in readers:
         other, form = next(iter(readers.items()))
         raise InvalidSpace(

@@ -162,7 +162,7 @@ def fit(study: Study, runner: TrialRunner, build: Any, space: Any, metric: str |
     """Run the Tuner `build(callback)` makes through Ray Client; its ResultGrid and the error to re-raise."""
     import ray
 
-    events = ray.remote(num_cpus=0)(Events).remote()
+    events: Any = ray.remote(num_cpus=0)(Events).remote()
     tuner = build(RemoteCallback(f"client-{uuid.uuid4().hex}", study, events, space, metric, budget))
     outcome: dict[str, Any] = {}
 

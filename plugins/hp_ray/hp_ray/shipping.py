@@ -42,7 +42,8 @@ def trainable(payload: Payload) -> Callable[..., Any]:
         cloudpickle.register_pickle_by_value(module)
     log.debug("sent to Ray workers by value: %s", [m.__name__ for m in modules])
     main = sys.modules.get("__main__")
-    script = [main] if getattr(main, "__file__", None) and not _installed("__main__", main.__file__) else []
+    main_file = getattr(main, "__file__", None)
+    script = [main] if main is not None and main_file and not _installed("__main__", main_file) else []
     payload.classes = {m.__name__: _classes(m) for m in [*modules, *script]}
     try:
         return tune.with_parameters(worker.run, payload=payload)

@@ -184,7 +184,7 @@ class LocalSweep(SweepRuns):
             mode=mode.kind, name=plan.name, method=plan.method, config=plan.wandb_config, project=plan.project,
             entity=plan.entity, optuna_study=self.method.optuna_study, sweep_id=options.get("sweep_id") or records.new_id(),
         )
-        self.record = records.record_path(self.info.sweep_id, options.get("dir"))
+        self.record = records.record_path(str(self.info.sweep_id), options.get("dir"))
 
     def told(self, study: Study, trials: Sequence[FrozenTrial], seed: int | None) -> None:
         """Trials it did not propose: the method learns of them; a resumed search's count for hyperband's bands."""
