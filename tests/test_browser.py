@@ -1,11 +1,14 @@
 """The HTML reports in a real headless browser (Debian's chromium): they load with no console
 message, plotly draws every plot, and a screenshot shows them drawn.
 
-Chromium runs offline: the flags below keep it from calling out, and a fresh profile folder
-per run keeps runs apart. Where chromium is not installed the tests skip, except under CI,
+Chromium runs headless with a fresh profile folder per run, which keeps runs apart. The flags
+below turn off its background updates and sync, but they do not keep it offline: Chromium still
+contacts its own services with them (harmless here). A page's own calls out are what the tests
+check: no link from a search's text. Where chromium is not installed the tests skip, except under CI,
 whose .ci/run installs it.
 """
 
+import html
 import os
 import re
 import shutil
@@ -13,6 +16,9 @@ import subprocess
 
 import pytest
 from PIL import Image
+
+import hpcore
+from hpcore.report import write_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OFFLINE = [
@@ -94,3 +100,29 @@ def test_clicking_a_column_header_sorts_the_trials(searches, cli, chromium, tmp_
     assert len(rows) == 40 and complete == sorted(complete) and len(complete) < 40
     assert all(v != v for v in values[len(complete):])  # failed and pruned trials, with no value, last
     assert 'aria-sort="ascending"' in dom
+
+
+HOSTILE = '<a href="https://example.invalid/">link</a> <span style="color:#ff0000">red</span>'
+
+
+def test_a_search_s_text_in_the_report_is_text_no_link_and_no_style(chromium, tmp_path):
+    """plotly reads pseudo-HTML in labels (`<a href>` becomes a live link, `<span style>` is kept):
+    a parameter name, a choice, an error and the backend's name holding them are shown as written."""
+    space = {HOSTILE: hpcore.Float(0, 1), "kind": hpcore.Categorical([HOSTILE, "plain"])}
+
+    def objective(trial):
+        if trial.number == 1:
+            raise ValueError(HOSTILE)
+        return trial.params[HOSTILE] + (trial.params["kind"] == HOSTILE)
+
+    result = hpcore.search(objective, space, backend="random", n_trials=8, seed=1)
+    result.backend = HOSTILE
+    page = tmp_path / "report.html"
+    write_html(result, page)
+    messages, dom = chromium(page, "--dump-dom")
+    assert messages == []
+    assert dom.count("js-plotly-plot") >= 3  # drawn, with the name in titles, axes and tick labels
+    assert not re.search(r"<a\b[^>]*example\.invalid", dom), "a search's text became a link"
+    assert not re.search(r"<tspan\b[^>]*#ff0000", dom), "a search's text set a style"
+    svg_text = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", dom)]
+    assert any(HOSTILE in t for t in svg_text), "the name is not shown as written in the plots"
