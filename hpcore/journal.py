@@ -138,6 +138,33 @@ def journal_from_bytes(data: bytes, path: str | os.PathLike[str]) -> tuple[list[
     return header["directions"], _trials(path, lines, len(header["directions"]), {})
 
 
+def journal_space(data: bytes, path: str | os.PathLike[str]) -> dict[str, Param]:
+    """The neutral parameters a journal's header describes, rebuilt; {} for a native or define-by-run
+    space, and without a parameter whose kind the core does not know or whose description is damaged."""
+    described = _header(Path(path), data.split(b"\n")[:1]).get("space")
+    if not isinstance(described, dict):
+        return {}
+    space = {}
+    for name, description in described.items():
+        try:
+            space[name] = _param(description)
+        except (KeyError, TypeError, ValueError):  # InvalidSpace is a ValueError
+            continue
+    return space
+
+
+def _param(description: dict[str, Any]) -> Param:
+    """The parameter `_describe` described."""
+    kind = description["kind"]
+    if kind == "float":
+        return Float(description["low"], description["high"], log=description["log"], step=description["step"])
+    if kind == "int":
+        return Int(description["low"], description["high"], log=description["log"], step=description["step"])
+    if kind == "categorical":
+        return Categorical(description["choices"])
+    raise ValueError(f"a kind the core does not know: {kind}")
+
+
 def _describe_space(space: Any, choices: Choices, form: str | None) -> Any:
     """The space as a journal's header holds it; `choices` are its categorical choices by JSON text."""
     if space is None:

@@ -1,51 +1,21 @@
 """The HTML reports in a real headless browser (Debian's chromium): they load with no console
 message, plotly draws every plot, and a screenshot shows them drawn.
 
-Chromium runs headless with a fresh profile folder per run, which keeps runs apart. The flags
-below turn off its background updates and sync, but they do not keep it offline: Chromium still
-contacts its own services with them (harmless here). A page's own calls out are what the tests
-check: no link from a search's text. Where chromium is not installed the tests skip, except under CI,
-whose .ci/run installs it.
+Chromium (the `chromium` fixture, tests/conftest.py) runs headless with a fresh profile folder
+per run, which keeps runs apart. Its flags turn off background updates and sync, but they do not
+keep it offline: Chromium still contacts its own services with them (harmless here). What the
+tests check is the page's own: no link and no style from a search's text. Where chromium is not
+installed the tests skip, except under CI, whose .ci/run installs it.
 """
 
 import html
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 from PIL import Image
 
 import hpcore
 from hpcore.report import write_html
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-OFFLINE = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0", "--window-size=1200,2400",
-]
-CONSOLE = re.compile(r":CONSOLE[:(]\d*\)?\]? ?(.*)")  # how chromium logs a page's console message
-
-
-@pytest.fixture
-def chromium(tmp_path):
-    """chromium(page, *flags) -> (console messages, stdout): one headless run of `page` with a fresh profile."""
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing under CI: .ci/run installs it (apt-get install chromium)")
-        pytest.skip("chromium is not installed: apt-get install chromium (Debian's package), as .ci/run does")
-
-    def run(page, *flags):
-        profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-        out = subprocess.run(
-            [CHROMIUM, *OFFLINE, f"--user-data-dir={profile}", *flags, page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120,
-        )
-        assert out.returncode == 0, out.stderr[-2000:]
-        return [m.group(1) for m in map(CONSOLE.search, out.stderr.splitlines()) if m], out.stdout
-
-    return run
 
 
 def plot_colours(screenshot):
