@@ -43,6 +43,7 @@ from hpcore.errors import (
     NotAJournal,
 )
 from hpcore import schema
+from hpcore.descriptions import param_of
 from hpcore.objective import Direction
 from hpcore.reading import parse_json, read_bytes
 from hpcore.records import FrozenTrial, by_number
@@ -147,22 +148,12 @@ def journal_space(data: bytes, path: str | os.PathLike[str]) -> dict[str, Param]
     space = {}
     for name, description in described.items():
         try:
-            space[name] = _param(description)
-        except (KeyError, TypeError, ValueError):  # InvalidSpace is a ValueError
+            param = param_of(description)
+        except ValueError:  # InvalidSpace is one
             continue
+        if param is not None:
+            space[name] = param
     return space
-
-
-def _param(description: dict[str, Any]) -> Param:
-    """The parameter `_describe` described."""
-    kind = description["kind"]
-    if kind == "float":
-        return Float(description["low"], description["high"], log=description["log"], step=description["step"])
-    if kind == "int":
-        return Int(description["low"], description["high"], log=description["log"], step=description["step"])
-    if kind == "categorical":
-        return Categorical(description["choices"])
-    raise ValueError(f"a kind the core does not know: {kind}")
 
 
 def _describe_space(space: Any, choices: Choices, form: str | None) -> Any:
