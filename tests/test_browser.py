@@ -96,3 +96,26 @@ def test_a_search_s_text_in_the_report_is_text_no_link_and_no_style(chromium, tm
     assert not re.search(r"<tspan\b[^>]*#ff0000", dom), "a search's text set a style"
     svg_text = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", dom)]
     assert any(HOSTILE in t for t in svg_text), "the name is not shown as written in the plots"
+
+
+def test_the_report_marks_the_best_trial_and_draws_intermediate_values_in_chromium(chromium, tmp_path):
+    def objective(trial):
+        x = trial.suggest_float("learning_rate", 3e-4, 1e-2, log=True)
+        for step in range(5):
+            trial.report(abs(x - 3e-3) * 100 + 1 / (step + 1), step)
+            if step == 2 and x > 6e-3:
+                raise hpcore.TrialPruned()
+        return abs(x - 3e-3) * 100
+
+    result = hpcore.search(objective, None, backend="random", n_trials=20, seed=2)
+    page = tmp_path / "report.html"
+    write_html(result, page)
+    messages, dom = chromium(page, "--dump-dom")
+    assert messages == []
+    best = result.best_trial.number
+    svg_text = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", dom)]
+    assert f"best: trial {best}" in svg_text  # the star's label, drawn by plotly
+    assert "intermediate values (blue: the best trial; orange: pruned)" in svg_text
+    curves = re.search(r'<div id="plot-2".*?</div></div></div>', dom, re.S).group()
+    assert curves.count('class="trace scatter') == sum(1 for t in result.trials if t.intermediate) + 1  # a line each, and the stops
+    assert f'<td>COMPLETE ★ best</td>' in dom and dom.count("★ best") == 1
