@@ -4,6 +4,7 @@ The search runs in one `hpcore run` process and the dashboard in another, as a u
 chromium loads the dashboard's trial list and reads the count it shows.
 """
 
+import html
 import json
 import os
 import re
@@ -193,3 +194,17 @@ def test_without_optuna_dashboard_the_command_names_the_extra(searches, cli, tmp
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     out = cli("dashboard", searches / "random.json", "--port", "0", env=env)
     assert out.returncode == 2 and out.stderr == 'error: the dashboard needs optuna_dashboard, which is not installed: pip install "hpcore[dashboard]".\n'
+
+
+def test_a_search_s_text_in_the_dashboard_s_plots_is_text_not_a_link(tmp_path, dashboard, chromium):
+    """optuna-dashboard draws parameter names and choices with plotly, which reads `<a href>` as a live link."""
+    name = '<a href="https://example.invalid/">link</a>'
+    space = {name: hpcore.Float(0, 1), "kind": hpcore.Categorical([name, "plain"])}
+    hpcore.search(lambda t: t.params[name] + (t.params["kind"] == name), space, backend="random", n_trials=12, seed=0,
+                  journal=tmp_path / "h.jsonl")
+    _, url = dashboard("h.jsonl")
+    for page in ("/studies/0", "/studies/0/analytics"):
+        _, dom = chromium(url + page, "--virtual-time-budget=8000", "--dump-dom")
+        assert not re.search(r"<a\b[^>]*example\.invalid", dom), f"a parameter's name became a link on {page}"
+        drawn = [html.unescape(t).replace("\u200b", "") for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", dom)]
+        assert any(name in t for t in drawn), f"the name is not drawn as written on {page}"

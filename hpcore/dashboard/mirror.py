@@ -15,6 +15,10 @@ Rules:
   journal's neutral space: bounds, log scale, step, choices); any other is a one-value
   distribution of its value (optuna-dashboard merges a parameter's ranges across trials);
   a choice Optuna cannot hold (a list, a dict) is shown as its JSON text;
+- text from the search that optuna-dashboard's plots draw (the study's name, parameter names,
+  string choices) is shown as text: control characters escaped (`hpcore.report.text`), and
+  each `<` followed by a zero-width space, so plotly reads no tag in it (an `<a href>` would be a
+  live link); the trial's user attributes, which only its tables show, are kept as they are;
 - a record that cannot be read after the first `update` keeps the mirror as it was, and the
   reason is logged once until it reads again.
 """
@@ -34,6 +38,7 @@ from hpcore.errors import HpcoreError, NotAJournal, NotAResult
 from hpcore.journal import journal_from_bytes, journal_space
 from hpcore.reading import read_bytes
 from hpcore.records import FrozenTrial, TrialState
+from hpcore.report.text import printable
 from hpcore.result import SearchResult
 from hpcore.space import Categorical, Float, Int, Param
 
@@ -71,7 +76,7 @@ class Mirror:
         self.path = Path(path)
         directions, trials, self._space = read_record(self.path)
         self.storage = optuna.storages.InMemoryStorage()
-        self._study = optuna.create_study(storage=self.storage, study_name=self.path.name, directions=directions)
+        self._study = optuna.create_study(storage=self.storage, study_name=shown(self.path.name), directions=directions)
         self._seen: set[int] = set()
         self._failing: str | None = None
         self._add(trials)
@@ -105,7 +110,7 @@ class Mirror:
 
         params, distributions = {}, {}
         for name, value in trial.params.items():
-            params[name], distributions[name] = _param(value, self._space.get(name))
+            params[shown(name)], distributions[shown(name)] = _param(value, self._space.get(name))
         end = datetime.datetime.now()
         attrs = {"hpcore number": trial.number, "hpcore proposer": trial.proposer, "hpcore error": trial.error}
         return optuna.trial.FrozenTrial(
@@ -126,19 +131,30 @@ def _param(value: Any, param: Param | None) -> tuple[Any, Any]:
     """The value as Optuna holds it and its distribution: the parameter's when it holds the value, else one value's."""
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-    shown = value if isinstance(value, OPTUNA_CHOICE) else json.dumps(value)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Optuna warns of a range its step does not divide; hpcore refused those
             if isinstance(param, Categorical) and param.contains(value):
-                return shown, CategoricalDistribution([c if isinstance(c, OPTUNA_CHOICE) else json.dumps(c) for c in param.choices])
+                return _choice(value), CategoricalDistribution([_choice(c) for c in param.choices])
             if isinstance(param, Int) and param.contains(value):
                 return value, IntDistribution(param.low, param.high, log=param.log, step=param.step)
             if isinstance(param, Float) and param.contains(value):
                 return value, FloatDistribution(param.low, param.high, log=param.log, step=param.step)
     except ValueError:  # a description Optuna cannot hold as a distribution: the value alone
         pass
-    return _alone(shown)
+    return _alone(_choice(value))
+
+
+def shown(text: str) -> str:
+    """Text plotly draws as written: control characters escaped, and no `<` that could open a tag."""
+    return printable(text).replace("<", "<\u200b")
+
+
+def _choice(value: Any) -> Any:
+    """A choice as Optuna can hold it: a number, bool or None as it is; a string shown as text; anything else as its JSON."""
+    if isinstance(value, OPTUNA_CHOICE) and not isinstance(value, str):
+        return value
+    return shown(value if isinstance(value, str) else json.dumps(value))
 
 
 def _alone(value: Any) -> tuple[Any, Any]:
