@@ -11,9 +11,9 @@ Rules:
   The shares are scaled to sum to 1. It sees each parameter alone, so parameters that only
   matter together are under-rated; with fewer than `MIN_TRIALS` COMPLETE trials (two per bin)
   there is no estimate, and the reports say how many there are;
-- a parameter is drawn on the axis of the parameter its trials recorded (`FrozenTrial.space`):
-  a log scale on a log axis, a categorical as its choices in order (numbers too), any other
-  number on a linear axis; a parameter no trial recorded is drawn as categories unless every
+- a parameter is drawn on the axis of the parameter its trials recorded (`FrozenTrial.space`),
+  when it holds every value the trials took: a log scale on a log axis, a categorical as its
+  choices in order (numbers too), any other number on a linear axis; a parameter no trial recorded is drawn as categories unless every
   value is a number, and on a log axis when they are all positive and span over two decades;
 - a trial is drawn by its state: COMPLETE at its value, PRUNED at the last intermediate value
   it reported (its stopping step), FAILED along the bottom; a portfolio's trials (more than
@@ -109,12 +109,14 @@ def category_text(value: Any) -> str:
 
 def parameter_axis(result: SearchResult, name: str) -> ParameterAxis:
     """The axis `name` is drawn on: the recorded parameter's, else one its values suit (the rules above)."""
+    values = [t.params[name] for t in result.trials if name in t.params]
     recorded = next((t.space[name] for t in reversed(result.trials) if name in t.space), None)
+    if recorded is not None and not all(recorded.contains(v) for v in values):
+        recorded = None  # a record whose values lie outside it (a damaged file): drawn by its values
     if isinstance(recorded, Categorical):
         return ParameterAxis("category", [category_text(c) for c in recorded.choices])
     if isinstance(recorded, (Float, Int)):
         return ParameterAxis("log" if recorded.log else "linear", [])
-    values = [t.params[name] for t in result.trials if name in t.params]
     if not all(is_number(v) for v in values):
         return ParameterAxis("category", list(dict.fromkeys(category_text(v) for v in values)))
     return ParameterAxis("log" if wants_log_scale([values]) else "linear", [])
