@@ -142,3 +142,13 @@ def test_the_page_of_several_objectives_marks_the_pareto_front():
     result = hpcore.search(lambda t: [t.params["x"] ** 2, (t.params["x"] - 1) ** 2], {"x": hpcore.Float(-1, 2)},
                            direction=["minimize", "minimize"], backend="random", n_trials=20, seed=0)
     assert page.result_page(result).count("★ Pareto front") == len(result.best_trials) > 1
+
+
+def test_a_recorded_parameter_that_does_not_hold_the_values_is_drawn_by_the_values():
+    from hpcore.records import FrozenTrial, TrialState
+
+    log_scale = {"x": hpcore.Float(1e-3, 1, log=True)}  # as a damaged file could record it
+    trials = [FrozenTrial(i, {"x": v}, TrialState.COMPLETE, [float(i)], space=log_scale) for i, v in enumerate([0.01, "a", -3])]
+    result = SearchResult(trials, ["minimize"], "random")
+    assert [t.get_text() for t in panel(png.result_figure(result), "x").get_xticklabels()] == ["0.01", "a", "-3"]
+    assert plot(page.result_figures(result), "x").layout.xaxis.type == "category"
