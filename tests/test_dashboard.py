@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import urllib.request
 import time
 
 import pytest
@@ -208,3 +209,12 @@ def test_a_search_s_text_in_the_dashboard_s_plots_is_text_not_a_link(tmp_path, d
         assert not re.search(r"<a\b[^>]*example\.invalid", dom), f"a parameter's name became a link on {page}"
         drawn = [html.unescape(t).replace("\u200b", "") for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", dom)]
         assert any(name in t for t in drawn), f"the name is not drawn as written on {page}"
+
+
+def test_an_optuna_storage_url_is_served_as_it_is(searches, dashboard):
+    _, url = dashboard(f"sqlite:///{searches / 'optuna.db'}")
+    api = url.removesuffix("/dashboard") + "/api/studies"
+    studies = json.load(urllib.request.urlopen(api, timeout=30))["study_summaries"]
+    assert [s["study_name"] for s in studies] == ["demo"]
+    study = json.load(urllib.request.urlopen(f"{api}/{studies[0]['study_id']}", timeout=30))
+    assert len(study["trials"]) == 25
