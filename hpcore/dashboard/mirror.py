@@ -34,7 +34,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from hpcore.errors import HpcoreError, NotAJournal, NotAResult
+from hpcore.errors import HpcoreError, NotAJournal, NotAResult, ResultCorrupt
 from hpcore.journal import journal_from_bytes, journal_space
 from hpcore.reading import read_bytes
 from hpcore.records import FrozenTrial, TrialState
@@ -59,9 +59,9 @@ def read_record(path: Path) -> tuple[list[str], list[FrozenTrial], dict[str, Par
         pass
     try:
         result = SearchResult.from_bytes(data, path)
-    except NotAResult as exc:
-        if type(exc) is not NotAResult:  # ResultCorrupt: its own message names the field
-            raise
+    except ResultCorrupt:  # its message names the trial and the field
+        raise
+    except NotAResult:
         raise NotAResult(f"{path} is neither an hpcore journal nor a saved result: {GIVE}") from None
     return [d.value for d in result.directions], result.trials, {}
 
