@@ -14,7 +14,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(addsuffix /pyproject.toml,$(EXAMPLE_BACKEND)) Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[testing,transformers,plot]" $(foreach p,$(PLUGINS),-e $(p)) $(foreach e,$(EXAMPLE_BACKEND),-e $(e)) $(DEV_TOOLS)
+	$(BIN)/pip install --quiet -e ".[testing,transformers,plot,dashboard]" $(foreach p,$(PLUGINS),-e $(p)) $(foreach e,$(EXAMPLE_BACKEND),-e $(e)) $(DEV_TOOLS)
 	touch $@
 
 test: install

@@ -5,7 +5,8 @@ A tiny BERT built from a config learns the sentiment of generated movie-review s
 batch size and dropout (which only `model_init` reads), its median pruner stops poor trials
 early, and the study lives in a SQLite file under `runs/`, so running the demo again resumes
 the same study with 10 more trials. It shows progress, prints the trials and the best run,
-and draws the search into `runs/demo.png`.
+draws the search into `runs/demo.png` and writes its report page, `runs/demo.html` (the best
+trial, every trial's evaluation losses by step, where the pruned ones stopped).
 
 Run it with `make demo`, or `python examples/demo.py`.
 """
@@ -22,7 +23,7 @@ from text_classifier import make_trainer
 from hpcore.cli import print_result
 from hpcore.integrations.transformers import hyperparameter_search
 from hpcore.progress import RichProgress
-from hpcore.report import write_png
+from hpcore.report import write_html, write_png
 
 RUNS = "runs"
 
@@ -56,5 +57,6 @@ if __name__ == "__main__":
     result = best.run_summary.result
     print_result(result, limit=20)
     write_png(result, os.path.join(RUNS, "demo.png"))
-    print(f"best eval loss {best.objective:.4f} with {best.hyperparameters}; picture: {RUNS}/demo.png; "
+    write_html(result, os.path.join(RUNS, "demo.html"))
+    print(f"best eval loss {best.objective:.4f} with {best.hyperparameters}; picture: {RUNS}/demo.png, report: {RUNS}/demo.html; "
           f"run again to add 10 trials to the study in {RUNS}/demo.db")

@@ -67,7 +67,8 @@ def execute_trial(
     duration = time.perf_counter() - started
     # the record takes the trial's dicts (the trial is spent); fields in order, the fastest call
     record = FrozenTrial(
-        trial.number, trial.params, state, values, trial.intermediate, error, duration, trial.user_attrs, trial.proposer
+        trial.number, trial.params, state, values, trial.intermediate, error, duration, trial.user_attrs, trial.proposer,
+        trial.space,
     )
     return record, reraise
 

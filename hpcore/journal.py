@@ -43,6 +43,7 @@ from hpcore.errors import (
     NotAJournal,
 )
 from hpcore import schema
+from hpcore.descriptions import param_of
 from hpcore.objective import Direction
 from hpcore.reading import parse_json, read_bytes
 from hpcore.records import FrozenTrial, by_number
@@ -136,6 +137,23 @@ def journal_from_bytes(data: bytes, path: str | os.PathLike[str]) -> tuple[list[
     lines = data.split(b"\n")[:-1]
     header = _header(path, lines)
     return header["directions"], _trials(path, lines, len(header["directions"]), {})
+
+
+def journal_space(data: bytes, path: str | os.PathLike[str]) -> dict[str, Param]:
+    """The neutral parameters a journal's header describes, rebuilt; {} for a native or define-by-run
+    space, and without a parameter whose kind the core does not know or whose description is damaged."""
+    described = _header(Path(path), data.split(b"\n")[:1]).get("space")
+    if not isinstance(described, dict):
+        return {}
+    space = {}
+    for name, description in described.items():
+        try:
+            param = param_of(description)
+        except ValueError:  # InvalidSpace is one
+            continue
+        if param is not None:
+            space[name] = param
+    return space
 
 
 def _describe_space(space: Any, choices: Choices, form: str | None) -> Any:

@@ -14,7 +14,9 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from hpcore.descriptions import describe, param_of
 from hpcore.errors import MultipleObjectives
+from hpcore.space import Param
 
 
 class TrialState(str, enum.Enum):
@@ -39,6 +41,7 @@ class FrozenTrial:
     duration: float = 0.0
     user_attrs: dict[str, Any] = field(default_factory=dict)
     proposer: str | None = None  # the backend (or portfolio member) that proposed it; None when not known
+    space: dict[str, Param] = field(default_factory=dict, compare=False)  # the parameter each value was sampled from, where known
 
     @property
     def value(self) -> float | None:
@@ -61,6 +64,7 @@ class FrozenTrial:
             "duration": self.duration,
             "user_attrs": {k: _jsonable(v, f"user attribute {k!r}") for k, v in self.user_attrs.items()},
             "proposer": self.proposer,
+            **({"space": described} if (described := _described(self.space)) else {}),
         }
 
     @classmethod
@@ -84,9 +88,30 @@ class FrozenTrial:
                 duration=float(data.get("duration", 0.0)),
                 user_attrs=dict(data.get("user_attrs", {})),
                 proposer=_proposer(data.get("proposer")),
+                space=read_space(data.get("space", {})),
             )
         except (TypeError, AttributeError) as exc:  # a value of the wrong kind
             raise ValueError(f"it holds a value of the wrong kind ({exc})") from None
+
+
+def _described(space: dict[str, Param]) -> dict[str, Any]:
+    described = {name: describe(param) for name, param in space.items()}
+    return {name: d for name, d in described.items() if d is not None}
+
+
+def read_space(described: Any) -> dict[str, Param]:
+    """A record's `space`: each described parameter rebuilt (a kind the core does not know is left out); ValueError for a damaged one."""
+    if not isinstance(described, dict):
+        raise ValueError(f"a trial's space is a JSON object, not {type(described).__name__}")
+    space = {}
+    for name, description in described.items():
+        try:
+            param = param_of(description)
+        except ValueError as exc:
+            raise ValueError(f"parameter {name[:40]!r}: {exc}") from None
+        if param is not None:
+            space[name] = param
+    return space
 
 
 def _proposer(value: Any) -> str | None:

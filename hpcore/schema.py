@@ -7,8 +7,9 @@ ResultCorrupt or JournalCorrupt naming the file.
   `state` (COMPLETE, PRUNED or FAILED: a finished trial), `values` (a list of numbers, never
   bools or strings: one finite number per direction when COMPLETE, none otherwise,
   docs/laws.md §3, §5), and optionally `intermediate` (an object of int steps to numbers),
-  `error` (a string or null), `proposer` (a string or null), `duration` (a finite number, 0 or more) and `user_attrs` (an
-  object); no other field. Parameters and user attributes hold JSON whose integers fit in 64
+  `error` (a string or null), `proposer` (a string or null), `duration` (a finite number, 0 or more), `user_attrs` (an
+  object) and `space` (an object describing the parameter each value was sampled from,
+  `hpcore.descriptions`); no other field. Parameters and user attributes hold JSON whose integers fit in 64
   bits, nested at most `MAX_DEPTH` deep.
 - A result is an object with `hpcore_result` (its format, `RESULT_FORMAT`), `backend` (a
   string), `directions` (one or more of "minimize", "maximize"), `trials` (a list of trials
@@ -23,14 +24,14 @@ import math
 from typing import Any, NamedTuple
 
 from hpcore.objective import Direction
-from hpcore.records import FrozenTrial, TrialState
+from hpcore.records import FrozenTrial, TrialState, read_space
 
 RESULT_FORMAT = 1
 MAX_NUMBER = 2**63 - 1
 MAX_DEPTH = 32
 FINISHED = ("COMPLETE", "PRUNED", "FAILED")
 REQUIRED = ("number", "params", "state", "values")
-OPTIONAL = ("intermediate", "error", "duration", "user_attrs", "proposer")
+OPTIONAL = ("intermediate", "error", "duration", "user_attrs", "proposer", "space")
 RESULT_REQUIRED = ("hpcore_result", "backend", "directions", "trials")
 
 
@@ -100,10 +101,14 @@ def trial(data: Any, n_directions: int, label: str | None = None) -> FrozenTrial
     duration = data.get("duration", 0.0)
     if not _is_number(duration) or not _finite(duration) or duration < 0:
         raise Breach("duration", f"a duration is a finite number of seconds, 0 or more, not {shown(duration)}", label)
+    try:
+        space = read_space(data.get("space", {}))
+    except ValueError as exc:
+        raise Breach("space", str(exc), label) from None
     return FrozenTrial(
         number=number, params=params, state=TrialState(state), values=values,
         intermediate=_intermediate(data.get("intermediate", {}), label), error=error,
-        duration=float(duration), user_attrs=user_attrs, proposer=proposer,
+        duration=float(duration), user_attrs=user_attrs, proposer=proposer, space=space,
     )
 
 

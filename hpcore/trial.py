@@ -55,6 +55,11 @@ class Trial:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(number={self.number}, params={self.params})"
 
+    @property
+    def space(self) -> dict[str, Param]:
+        """The parameter each sampled value came from, by name; a native space's where the backend records them."""
+        return self._asked
+
     # -- what a backend implements -------------------------------------------------
     def _sample(self, name: str, param: Param) -> Any:
         """Return a value for `name` from `param`'s space."""

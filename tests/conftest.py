@@ -1,5 +1,9 @@
-"""Fixtures shared by the command's tests: the `hpcore` command as a subprocess, and real searches saved by it."""
+"""Fixtures shared by the command's tests: the `hpcore` command as a subprocess, real searches saved by it,
+and headless chromium (Debian's package) with a fresh profile per run."""
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -55,3 +59,31 @@ def searches(tmp_path_factory) -> Path:
         out = hpcore("run", *args, cwd=folder)
         assert out.returncode == 0, out.stderr
     return folder
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [  # no updates, no sync, no first-run screens; they do not keep chromium offline
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0", "--window-size=1200,2400",
+]
+CONSOLE = re.compile(r":CONSOLE[:(]\d*\)?\]? ?(.*)")  # how chromium logs a page's console message
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """chromium(page, *flags) -> (console messages, stdout): one headless run of `page` (a file or a URL) with a fresh profile."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing under CI: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed: apt-get install chromium (Debian's package), as .ci/run does")
+
+    def run(page, *flags):
+        profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+        out = subprocess.run(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *flags, page if isinstance(page, str) else page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        return [m.group(1) for m in map(CONSOLE.search, out.stderr.splitlines()) if m], out.stdout
+
+    return run

@@ -1,4 +1,4 @@
-"""The `hpcore` command: backends, run, show, compare, new-backend.
+"""The `hpcore` command: backends, run, show, compare, dashboard, new-backend.
 
 Rule: what the user got wrong (a missing file, module or name, a file that is no result or
 journal, an argument out of range, a missing plotting extra, any HpcoreError) is one line on
@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
+from hpcore.cli import dashboard
 from hpcore.cli.load import load_search
 from hpcore.cli.output import print_backends, print_comparison, print_result, say, version_lines, write_pictures
 from hpcore.errors import HpcoreError, InvalidArgument
@@ -40,6 +41,7 @@ EXAMPLES = {
         "example:\n  hpcore compare random.json optuna.json --at 10 --at 50 --target 0.01 --plot compare.png\n"
         "Each search is a result (.json) or journal (.jsonl) of the same problem, with the same direction."
     ),
+    "dashboard": dashboard.EXAMPLE,
     "new-backend": (
         "example:\n  hpcore new-backend bayes && pip install -e ./hp-bayes && hpcore backends\n"
         "  cd hp-bayes && pytest    # hpcore's conformance suite against it"
@@ -90,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--at", type=int, action="append", default=None, metavar="N", help="show the best value reached by trial N; repeatable (default: 10 and the shortest search's length)")
     compare.add_argument("--target", type=float, default=None, help="count the trials each search needed to reach this value")
     _report_arguments(compare)
+
+    dashboard.add_arguments(command("dashboard", "serve a live optuna-dashboard of a journal, a saved result or an Optuna storage"))
 
     scaffold = command("new-backend", "write a third-party backend package to start from")
     scaffold.add_argument("name", help="the backend's name, a lowercase identifier such as bayes")
@@ -160,7 +164,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     return run(args, console)
 
 
-COMMANDS = {"backends": _backends, "run": _run, "show": _show, "compare": _compare, "new-backend": _new_backend}
+COMMANDS = {"backends": _backends, "run": _run, "show": _show, "compare": _compare, "dashboard": dashboard.dashboard, "new-backend": _new_backend}
 
 
 class _TextLog(logging.Formatter):

@@ -176,11 +176,11 @@ def replacing(path: Path) -> Iterator[Path]:
             temp.unlink()
 
 
-def need(module: str, what: str) -> ModuleType:
+def need(module: str, what: str, extra: str = "plot") -> ModuleType:
     """`module` imported, or PlotUnavailable naming the extra that installs it."""
     try:
         return importlib.import_module(module)
     except ImportError:
         raise PlotUnavailable(
-            f'{what} needs {module.split(".")[0]}, which is not installed: pip install "hpcore[plot]".'
+            f'{what} needs {module.split(".")[0]}, which is not installed: pip install "hpcore[{extra}]".'
         ) from None

@@ -1,8 +1,11 @@
 """Self-contained HTML reports, drawn with plotly: one file that needs no network to view.
 
 Rules: plotly's JavaScript is embedded once in the page's head; the page shows the same plots
-as the PNG (interactive) and a table of every trial that sorts by any column when its header
-is clicked (numbers as numbers, empty cells last); a comparison shows one best-so-far curve
+as the PNG (interactive), the best trial starred (or the Pareto front), each trial's
+intermediate values by step where it reported some (the best trial's in blue, the pruned
+trials' stopping steps marked), and a table of every trial, the best marked and each pruned
+trial's stopping step in a column, that sorts by any column when its header is clicked
+(numbers as numbers, empty cells last); a comparison shows one best-so-far curve
 per search and the comparison table. Text from a search (names, choices, errors, the backend,
 paths) is shown as text: HTML-escaped in the page, and in plotly's labels, titles, legends and
 hover text escaped so that plotly reads no tag (`<a href>`, `<span style>`) in it
@@ -14,13 +17,13 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from hpcore.records import TrialState
+from hpcore.records import FrozenTrial, TrialState
 from hpcore.report import summary
 from hpcore.report.files import PAGE_HEAD, need
-from hpcore.report.summary import BEST, FAILED, MAX_PARAMS, PRUNED, TRIAL
+from hpcore.report.summary import BEST, MAX_PARAMS, PRUNED, TRIAL
 from hpcore.report.text import plotly_text, printable
 from hpcore.result import SearchResult
 
@@ -34,6 +37,7 @@ th { background: #eef; cursor: pointer; user-select: none; }
 th[aria-sort=ascending]::after { content: " \\25B2"; }
 th[aria-sort=descending]::after { content: " \\25BC"; }
 tr.FAILED td { background: #fdd; } tr.PRUNED td { background: #ffe8cc; }
+tr.best td { background: #dbeafe; font-weight: 600; }
 """
 
 SORT = """
@@ -63,19 +67,29 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
 """
 
 
-def result_page(result: SearchResult) -> str:
+def result_figures(result: SearchResult) -> list[Any]:
+    """The plotly figures of one search's page: history (or front), importance, intermediate values where reported, parameters."""
     go = need("plotly.graph_objects", "an HTML report")
     figures = [_front(go, result) if len(result.directions) > 1 else _history(go, result), _importance(go, result)]
-    figures += [_parameter(go, result, name) for name in summary.parameter_names(result)[:MAX_PARAMS]]
-    header = ["#", "state", "values", "params", "duration (s)", "error"]
+    if any(t.intermediate for t in result.trials):
+        figures.append(_curves(go, result))
+    return figures + [_parameter(go, result, name) for name in summary.parameter_names(result)[:MAX_PARAMS]]
+
+
+def result_page(result: SearchResult) -> str:
+    figures = result_figures(result)
+    best = summary.best_numbers(result)
+    mark = "best" if len(result.directions) == 1 else "Pareto front"
+    header = ["#", "state", "values", "params", "stopped at step", "duration (s)", "error"]
     rows = [
         (
-            t.state.value,
+            f"{t.state.value} best" if t.number in best else t.state.value,
             [
                 (str(t.number), t.number),
-                t.state.value,
+                f"{t.state.value} ★ {mark}" if t.number in best else t.state.value,
                 (summary.format_values(t), t.values[0] if t.values else None),
                 summary.format_params(t),
+                (str(summary.stopped_at(t)) if summary.stopped_at(t) is not None else "", summary.stopped_at(t)),
                 (f"{t.duration:.3f}", t.duration),
                 t.error or "",
             ],
@@ -104,24 +118,72 @@ def comparison_page(named: Sequence[tuple[str, SearchResult]], rows: Sequence[su
 
 
 def _history(go: Any, result: SearchResult) -> Any:
-    done = summary.complete(result)
     figure = go.Figure()
-    figure.add_scatter(x=[t.number for t in done], y=[t.values[0] for t in done], mode="markers", name="trial", marker_color=TRIAL)
+    _trials(figure, result, result.trials, lambda t: t.number)
     curve = summary.best_so_far(result)
     figure.add_scatter(
         x=[t.number for t in result.trials], y=[_nan(b) for b in curve], mode="lines", line_shape="hv", name="best so far", line_color=BEST
     )
-    for state, color, symbol in ((TrialState.FAILED, FAILED, "x"), (TrialState.PRUNED, PRUNED, "triangle-down")):
-        marked = [t for t in result.trials if t.state is state]
-        if marked:
-            figure.add_scatter(
-                x=[t.number for t in marked], y=[0] * len(marked), yaxis="y2", mode="markers", name=state.value.lower(),
-                marker={"color": color, "symbol": symbol, "size": 9}, text=[plotly_text(t.error or "") for t in marked],
-            )
+    best = [t for t in summary.pareto_front(result)]
+    figure.add_scatter(
+        x=[t.number for t in best], y=[t.values[0] for t in best], mode="markers+text", name="best trial",
+        marker={"color": BEST, "symbol": "star", "size": 16}, text=[f"best: trial {t.number}" for t in best], textposition="top center",
+    )
     figure.update_layout(
         title="objective over trials", xaxis_title="trial", yaxis_title=summary.objective_names(result)[0],
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False},
     )
+    return figure
+
+
+def _trials(figure: Any, result: SearchResult, trials: Sequence[FrozenTrial], x: Callable[[FrozenTrial], Any]) -> None:
+    """Trials by state (`summary`'s rules): COMPLETE circles (by proposer for a portfolio), PRUNED triangles
+    at their last report, FAILED crosses along the bottom (the hidden axis y2)."""
+    members = summary.proposers(result)
+    groups: list[tuple[str, str, TrialState, list[FrozenTrial]]] = [
+        (plotly_text(f"proposed by {m}"), colour, TrialState.COMPLETE, [t for t in trials if t.state is TrialState.COMPLETE and t.proposer == m])
+        for m, colour in zip(members, summary.PROPOSERS * len(members))
+    ] or [("complete", TRIAL, TrialState.COMPLETE, [t for t in trials if t.state is TrialState.COMPLETE])]
+    groups += [(s.value.lower(), summary.COLOURS[s], s, [t for t in trials if t.state is s]) for s in (TrialState.PRUNED, TrialState.FAILED)]
+    for name, colour, state, marked in groups:
+        if not marked:
+            continue
+        ys = [summary.drawn_value(t) for t in marked]
+        bottom = state is TrialState.FAILED or any(y is None for y in ys)
+        figure.add_scatter(
+            x=[x(t) for t in marked], y=[0.02] * len(marked) if bottom else ys, yaxis="y2" if bottom else "y", mode="markers", name=name,
+            marker={"color": colour, "symbol": summary.SYMBOLS[state], "size": 7 if state is TrialState.COMPLETE else 10},
+            text=[plotly_text(_hover(t)) for t in marked], hoverinfo="text",
+        )
+
+
+def _hover(trial: FrozenTrial) -> str:
+    stop = summary.stopped_at(trial)
+    said = f", stopped at step {stop}" if stop is not None else ""
+    return f"trial {trial.number} ({trial.state.value.lower()}{said}) {trial.error or ''}".strip()
+
+
+def _curves(go: Any, result: SearchResult) -> Any:
+    """Each trial's intermediate values by step (its learning curve); a PRUNED trial's stopping step marked."""
+    figure = go.Figure()
+    best = summary.best_numbers(result)
+    for t in result.trials:
+        if not t.intermediate:
+            continue
+        steps = sorted(t.intermediate)
+        colour = BEST if t.number in best else summary.COLOURS[t.state]
+        figure.add_scatter(
+            x=steps, y=[t.intermediate[s] for s in steps], mode="lines", line={"color": colour, "width": 3 if t.number in best else 1},
+            name=plotly_text(_hover(t)), legendgroup=t.state.value, showlegend=False, hoverinfo="name+x+y",
+        )
+    pruned = [t for t in result.trials if summary.stopped_at(t) is not None]
+    if pruned:
+        figure.add_scatter(
+            x=[summary.stopped_at(t) for t in pruned], y=[summary.drawn_value(t) for t in pruned], mode="markers",
+            name="pruned: stopping step", marker={"color": PRUNED, "symbol": "triangle-down", "size": 10},
+            text=[plotly_text(_hover(t)) for t in pruned], hoverinfo="text",
+        )
+    figure.update_layout(title="intermediate values (blue: the best trial; orange: pruned)", xaxis_title="step", yaxis_title="intermediate value")
     return figure
 
 
@@ -145,23 +207,23 @@ def _front(go: Any, result: SearchResult) -> Any:
 def _importance(go: Any, result: SearchResult) -> Any:
     shares = sorted(summary.importance(result).items(), key=lambda item: item[1])
     figure = go.Figure(go.Bar(x=[s for _, s in shares], y=[plotly_text(n) for n, _ in shares], orientation="h", marker_color=BEST))
-    title = "parameter importance (η², first objective)" if shares else "parameter importance: not enough completed trials that differ"
+    title = "parameter importance (η², first objective)" if shares else f"parameter importance: no estimate, it {summary.importance_note(result)}"
     figure.update_layout(title=title, xaxis={"range": [0, 1], "title": "share of the objective's variance"})
     return figure
 
 
 def _parameter(go: Any, result: SearchResult, name: str) -> Any:
-    done, xs, log = summary.parameter_axis(result, name)
-    if xs and isinstance(xs[0], str):  # choices, drawn as categories: their tick labels are text from the search
-        xs = [plotly_text(x) for x in xs]
-    figure = go.Figure(
-        go.Scatter(
-            x=xs, y=[t.values[0] for t in done], mode="markers", text=[f"trial {t.number}" for t in done],
-            marker={"color": [t.number for t in done], "colorscale": "Viridis", "showscale": True, "colorbar": {"title": "trial"}},
-        )
-    )
+    axis = summary.parameter_axis(result, name)
+    figure = go.Figure()
+    _trials(figure, result, [t for t in result.trials if name in t.params], lambda t: plotly_text(axis.x(t.params[name])) if axis.scale == "category" else t.params[name])
     label = plotly_text(name)
-    figure.update_layout(title=label, xaxis_title=label, xaxis_type="log" if log else None, yaxis_title=summary.objective_names(result)[0])
+    xaxis: dict[str, Any] = {"title": f"{label} ({axis.scale} axis)", "type": axis.scale}
+    if axis.scale == "category":  # every choice, in order; the labels are text from the search
+        xaxis.update(categoryorder="array", categoryarray=[plotly_text(c) for c in axis.categories], range=[-0.5, len(axis.categories) - 0.5])
+    figure.update_layout(
+        title=label, xaxis=xaxis, yaxis_title=summary.objective_names(result)[0],
+        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False},
+    )
     return figure
 
 

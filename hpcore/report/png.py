@@ -1,9 +1,12 @@
 """PNG pictures of searches, drawn with matplotlib (no pyplot: no global state, no display).
 
-Rules: one search is a grid of panels: the objective over trials with the best so far (failed
-and pruned trials marked along the bottom), or for several objectives the first two against
-each other with the Pareto front; the parameters' importance; each parameter (the first
-`MAX_PARAMS`) against the first objective. A comparison is one best-so-far curve per search.
+Rules: one search is a grid of panels: the objective over trials with the best so far and the
+best trial starred, or for several objectives the first two against each other with the Pareto
+front; the parameters' importance (or why there is none, with the count of completed trials);
+each parameter (the first `MAX_PARAMS`) against the first objective, on the parameter's own
+axis. Trials are drawn by `hpcore.report.summary`'s rules: COMPLETE as circles (a portfolio's
+coloured by proposer), PRUNED as orange triangles at their last report, FAILED as red crosses
+along the bottom. A comparison is one best-so-far curve per search.
 Text from a search (names, choices, the backend, paths) is drawn as written, never as mathtext
 (`hpcore.report.text`); a value beyond ±`LARGEST_DRAWN` is left out of the picture (the table
 and the page keep it); every PNG carries the `Software` text chunk `PNG_SOFTWARE`, by which
@@ -13,7 +16,7 @@ hpcore knows it wrote the file (`hpcore.report.files`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hpcore.records import TrialState
@@ -34,6 +37,11 @@ def _figure(rows: int, columns: int, width: float = 5.5, height: float = 3.6) ->
 
 
 def draw_result(result: SearchResult, path: Any) -> None:
+    _save(result_figure(result), path)
+
+
+def result_figure(result: SearchResult) -> Any:
+    """The matplotlib Figure of one search, its panels by the rules above."""
     params = summary.parameter_names(result)[:MAX_PARAMS]
     panels = 2 + len(params)
     figure, axes = _figure(math.ceil(panels / 2), 2)
@@ -47,7 +55,7 @@ def draw_result(result: SearchResult, path: Any) -> None:
     for ax in axes[panels:]:
         ax.set_visible(False)
     figure.suptitle(matplotlib_text(f"{len(result.trials)} trials ({result.backend})"))
-    _save(figure, path)
+    return figure
 
 
 def draw_comparison(named: Sequence[tuple[str, SearchResult]], path: Any, target: float | None) -> None:
@@ -77,18 +85,42 @@ def _save(figure: Any, path: Any) -> None:
 
 def _history(ax: Any, result: SearchResult) -> None:
     done = summary.complete(result)
-    ax.scatter([t.number for t in done], _drawn(t.values[0] for t in done), s=14, color=TRIAL, label="trial")
+    _complete(ax, result, [t.number for t in done], done)
     curve = summary.best_so_far(result)
     ax.step([t.number for t in result.trials], _drawn(curve), where="post", color=BEST, label="best so far")
-    for state, color, marker in ((TrialState.FAILED, FAILED, "x"), (TrialState.PRUNED, PRUNED, "v")):
-        numbers = [t.number for t in result.trials if t.state is state]
-        if numbers:
-            ax.scatter(numbers, [0.02] * len(numbers), transform=ax.get_xaxis_transform(), marker=marker, color=color, label=state.value.lower())
+    best = [t for t in done if t.number in summary.best_numbers(result)]
+    ax.scatter([t.number for t in best], _drawn(t.values[0] for t in best), s=120, marker="*", color=BEST, zorder=3, label="best trial")
+    _pruned_and_failed(ax, result.trials, lambda t: t.number)
     ax.set_xlabel("trial")
     ax.set_ylabel(summary.objective_names(result)[0])
     ax.set_title("objective over trials")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
+
+
+def _complete(ax: Any, result: SearchResult, xs: list[Any], done: list[Any]) -> None:
+    """COMPLETE trials as circles: grey, or a portfolio's coloured by proposer."""
+    members = summary.proposers(result)
+    if not members:
+        ax.scatter(xs, _drawn(t.values[0] for t in done), s=14, color=TRIAL, label="complete")
+        return
+    for member, colour in zip(members, summary.PROPOSERS * len(members)):
+        mine = [(x, t) for x, t in zip(xs, done, strict=True) if t.proposer == member]
+        ax.scatter([x for x, _ in mine], _drawn(t.values[0] for _, t in mine), s=14, color=colour, label=matplotlib_text(f"proposed by {member}"))
+
+
+def _pruned_and_failed(ax: Any, trials: Sequence[Any], x: Any) -> None:
+    """PRUNED trials as triangles at their last report (along the bottom without one), FAILED ones as crosses along the bottom."""
+    bottom = ax.get_xaxis_transform()
+    for state in (TrialState.PRUNED, TrialState.FAILED):
+        marked = [t for t in trials if t.state is state]
+        drawn = [t for t in marked if summary.drawn_value(t) is not None]
+        kind = {"marker": summary.MARKERS[state], "color": summary.COLOURS[state]}
+        if drawn:
+            ax.scatter([x(t) for t in drawn], _drawn(summary.drawn_value(t) for t in drawn), s=30, label=f"{state.value.lower()} (last report)", **kind)
+        below = [t for t in marked if summary.drawn_value(t) is None]
+        if below:
+            ax.scatter([x(t) for t in below], [0.02] * len(below), transform=bottom, s=30, label=state.value.lower(), **kind)
 
 
 def _front(ax: Any, result: SearchResult) -> None:
@@ -108,7 +140,7 @@ def _importance(ax: Any, result: SearchResult) -> None:
     ax.set_title("parameter importance (η², first objective)")
     shares = sorted(summary.importance(result).items(), key=lambda item: item[1])
     if not shares:
-        ax.text(0.5, 0.5, "not enough completed trials\nthat differ in value", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, f"no estimate: it {summary.importance_note(result)}", ha="center", va="center", wrap=True, transform=ax.transAxes)
         ax.set_axis_off()
         return
     ax.barh([matplotlib_text(name) for name, _ in shares], [share for _, share in shares], color=BEST)
@@ -117,15 +149,30 @@ def _importance(ax: Any, result: SearchResult) -> None:
 
 
 def _parameter(ax: Any, result: SearchResult, name: str) -> None:
-    done, xs, log = summary.parameter_axis(result, name)
-    if log:
+    axis = summary.parameter_axis(result, name)
+    trials = [t for t in result.trials if name in t.params]
+    if axis.scale == "log":
         ax.set_xscale("log")
-    if xs and isinstance(xs[0], str):  # choices, drawn as categories: their tick labels are text from the search
-        xs = [matplotlib_text(x) for x in xs]
-    else:
-        xs = _drawn(xs)
-    ax.scatter(xs, _drawn(t.values[0] for t in done), s=14, c=[t.number for t in done], cmap="viridis")
-    ax.set_xlabel(matplotlib_text(name))
+    if axis.scale == "category":  # every choice on the axis, in order; its labels are text from the search
+        ax.set_xticks(range(len(axis.categories)), [matplotlib_text(c) for c in axis.categories])
+        ax.set_xlim(-0.5, len(axis.categories) - 0.5)
+    x = _position(axis, name)
+    done = [t for t in trials if t.state is TrialState.COMPLETE]
+    _complete(ax, result, [x(t) for t in done], done)
+    _pruned_and_failed(ax, trials, x)
+    ax.set_xlabel(matplotlib_text(f"{name} ({axis.scale} axis)"))
     ax.set_ylabel(summary.objective_names(result)[0])
-    ax.set_title(matplotlib_text(f"{name} (colour: trial number)"))
+    ax.set_title(matplotlib_text(name))
+    ax.legend(fontsize="x-small")
     ax.grid(alpha=0.3)
+
+
+def _position(axis: summary.ParameterAxis, name: str) -> Callable[[Any], float]:
+    """Where a trial goes along `name`'s axis: its value, or its category's index."""
+    index = {c: float(i) for i, c in enumerate(axis.categories)}
+
+    def x(trial: Any) -> float:
+        value = trial.params[name]
+        return index.get(axis.x(value), math.nan) if axis.scale == "category" else _drawn([value])[0]
+
+    return x

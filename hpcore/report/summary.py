@@ -9,8 +9,15 @@ Rules:
   number's values into `BINS` bins of equal count, a choice by choice), and η² is the
   variance of the group means, weighted by group size, over the variance of all values.
   The shares are scaled to sum to 1. It sees each parameter alone, so parameters that only
-  matter together are under-rated; with fewer than `MIN_TRIALS` COMPLETE trials there is no
-  estimate;
+  matter together are under-rated; with fewer than `MIN_TRIALS` COMPLETE trials (two per bin)
+  there is no estimate, and the reports say how many there are;
+- a parameter is drawn on the axis of the parameter its trials recorded (`FrozenTrial.space`),
+  when it holds every value the trials took: a log scale on a log axis, a categorical as its
+  choices in order (numbers too), any other number on a linear axis; a parameter no trial recorded is drawn as categories unless every
+  value is a number, and on a log axis when they are all positive and span over two decades;
+- a trial is drawn by its state: COMPLETE at its value, PRUNED at the last intermediate value
+  it reported (its stopping step), FAILED along the bottom; a portfolio's trials (more than
+  one proposer) are coloured by proposer;
 - a comparison of searches counts trials in order: "best@N" is the best so far after the
   first N trials, "to TARGET" the count of trials until the best so far reaches the target
   ("never" when it did not), and "time" the sum of the trials' durations (a saved trial keeps its duration,
@@ -27,11 +34,16 @@ from typing import Any
 from hpcore.errors import InvalidArgument, NoCompletedTrials
 from hpcore.records import FrozenTrial, TrialState
 from hpcore.result import SearchResult
+from hpcore.space import Categorical, Float, Int
 
 BINS = 5
-MIN_TRIALS = 4
+MIN_TRIALS = 2 * BINS
 MAX_PARAMS = 8  # parameters drawn against the objective, first seen first
 FAILED, PRUNED, BEST, TRIAL = "#d62728", "#ff7f0e", "#1f77b4", "#7f7f7f"  # the colours of both kinds of report
+PROPOSERS = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]  # a portfolio's members, in turn
+MARKERS = {TrialState.COMPLETE: "o", TrialState.PRUNED: "v", TrialState.FAILED: "x"}  # matplotlib's; plotly's below
+SYMBOLS = {TrialState.COMPLETE: "circle", TrialState.PRUNED: "triangle-down", TrialState.FAILED: "x"}
+COLOURS = {TrialState.COMPLETE: TRIAL, TrialState.PRUNED: PRUNED, TrialState.FAILED: FAILED}
 
 
 def objective_names(result: SearchResult) -> list[str]:
@@ -79,13 +91,69 @@ def parameter_names(result: SearchResult) -> list[str]:
     return list(names)
 
 
-def parameter_axis(result: SearchResult, name: str) -> tuple[list[FrozenTrial], list[Any], bool]:
-    """The COMPLETE trials that sampled `name`, their values of it (as text unless all numbers), and whether a log axis suits them."""
-    done = [t for t in complete(result) if name in t.params]
-    xs = [t.params[name] for t in done]
-    if not all(is_number(x) for x in xs):
-        return done, [str(x) for x in xs], False
-    return done, xs, wants_log_scale([xs])
+@dataclass(frozen=True)
+class ParameterAxis:
+    """How one parameter is drawn: `scale` is "log", "linear" or "category"; `categories` in order on a category axis."""
+
+    scale: str
+    categories: list[str]
+
+    def x(self, value: Any) -> Any:
+        """Where `value` goes on this axis: a number, or the text of its category."""
+        return category_text(value) if self.scale == "category" else value
+
+
+def category_text(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+def parameter_axis(result: SearchResult, name: str) -> ParameterAxis:
+    """The axis `name` is drawn on: the recorded parameter's, else one its values suit (the rules above)."""
+    values = [t.params[name] for t in result.trials if name in t.params]
+    recorded = next((t.space[name] for t in reversed(result.trials) if name in t.space), None)
+    if recorded is not None and not all(recorded.contains(v) for v in values):
+        recorded = None  # a record whose values lie outside it (a damaged file): drawn by its values
+    if isinstance(recorded, Categorical):
+        return ParameterAxis("category", [category_text(c) for c in recorded.choices])
+    if isinstance(recorded, (Float, Int)):
+        return ParameterAxis("log" if recorded.log else "linear", [])
+    if not all(is_number(v) for v in values):
+        return ParameterAxis("category", list(dict.fromkeys(category_text(v) for v in values)))
+    return ParameterAxis("log" if wants_log_scale([values]) else "linear", [])
+
+
+def drawn_value(trial: FrozenTrial) -> float | None:
+    """Where a trial is drawn against the first objective: its value, a PRUNED trial's last report; else None."""
+    if trial.state is TrialState.COMPLETE:
+        return trial.values[0]
+    stop = stopped_at(trial)
+    return trial.intermediate[stop] if stop is not None else None
+
+
+def stopped_at(trial: FrozenTrial) -> int | None:
+    """A PRUNED trial's stopping step: the last step it reported; None for any other trial, or one that reported nothing."""
+    if trial.state is not TrialState.PRUNED or not trial.intermediate:
+        return None
+    return max(trial.intermediate)
+
+
+def proposers(result: SearchResult) -> list[str]:
+    """The proposers of a portfolio's trials, first seen first; [] when one backend proposed them all."""
+    found = list(dict.fromkeys(t.proposer for t in result.trials if t.proposer is not None))
+    return found if len(found) > 1 else []
+
+
+def best_numbers(result: SearchResult) -> set[int]:
+    """The numbers of the chosen best trials (the Pareto front for several objectives)."""
+    return {t.number for t in pareto_front(result)}
+
+
+def importance_note(result: SearchResult) -> str:
+    """Why there is no importance estimate: how many COMPLETE trials it needs and how many there are."""
+    n = len(complete(result))
+    if n < MIN_TRIALS:
+        return f"needs {MIN_TRIALS} completed trials; this search has {n}"
+    return f"the {n} completed trials do not differ in value"
 
 
 def importance(result: SearchResult) -> dict[str, float]:

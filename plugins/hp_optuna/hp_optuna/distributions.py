@@ -4,6 +4,8 @@ Rules:
 - a neutral parameter becomes the distribution its ``suggest_*`` call would build, with the
   same bounds, log scale and step; a categorical keeps its choices as given;
 - a kind Optuna cannot sample (not Float, Int or Categorical) is refused with InvalidSpace;
+- `param_of` translates back: an Optuna distribution as the neutral parameter it is (a native
+  space's, recorded in the trial);
 - `suggest` samples through ``optuna_internals.sampler``, the step every public ``suggest_*``
   ends in, and gives a value of the parameter's own type: an int for an `Int`, the very
   choice object for a `Categorical`.
@@ -37,6 +39,22 @@ def distribution(param: Param) -> BaseDistribution:
     raise InvalidSpace(
         f"Optuna cannot sample the parameter kind {type(param).__name__}: use Float, Int or Categorical."
     )
+
+
+def param_of(built: BaseDistribution) -> Param | None:
+    """`distribution`'s inverse: the neutral parameter of an Optuna distribution; None for one it cannot be."""
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+    try:
+        if isinstance(built, CategoricalDistribution):
+            return Categorical(built.choices)
+        if isinstance(built, IntDistribution):
+            return Int(built.low, built.high, log=built.log, step=built.step)
+        if isinstance(built, FloatDistribution):
+            return Float(built.low, built.high, log=built.log, step=built.step)
+    except InvalidSpace:  # a range the core refuses (a step that does not divide it)
+        return None
+    return None
 
 
 def space_distributions(space: Any) -> Distributions:

@@ -8,7 +8,8 @@ Rules:
   back the same parameter object for the same ``suggest_*`` arguments); it is sampled through
   ``optuna_internals.sampler``, the step every public ``suggest_*`` ends in;
 - a native space ``hp_space(trial)`` receives the ``optuna.Trial`` itself and must
-  return the sampled values as a dict;
+  return the sampled values as a dict; the distributions Optuna sampled are recorded as the
+  trial's parameters (`Trial.space`), so reports know a log scale or a categorical;
 - user attributes go to the Optuna trial too, so the storage (and optuna-dashboard) keeps them;
 - an ``optuna.TrialPruned`` raised by the objective prunes, as ``hpcore.TrialPruned`` does.
 """
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from hpcore import Int, InvalidSpace, Param, Trial, TrialPruned
 
 from hp_optuna import optuna_internals
-from hp_optuna.distributions import Distributions, distribution, suggest
+from hp_optuna.distributions import Distributions, distribution, param_of, suggest
 
 if TYPE_CHECKING:
     import optuna
@@ -67,7 +68,12 @@ class OptunaTrial(Trial):
         return suggest(self.optuna_trial, name, param, built)
 
     def _sample_native(self, space: Callable[[optuna.Trial], Any]) -> Mapping[str, Any]:
+        """The values `hp_space(trial)` returned; the parameters Optuna sampled them from are recorded (`Trial.space`)."""
         params = space(self.optuna_trial)
+        for name, built in self.optuna_trial.distributions.items():
+            param = param_of(built)
+            if param is not None:
+                self._asked.setdefault(name, param)
         if not isinstance(params, Mapping):
             raise InvalidSpace(
                 f"hp_space(trial) returned {type(params).__name__}, not a dict: "
