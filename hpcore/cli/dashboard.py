@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def dashboard(args: argparse.Namespace, console: Console) -> int:
     storage, refresh = open_search(args.search)
     server = bind(args.host, args.port, app_of(storage))
-    host, port = server.server_address[:2]
+    host, port = str(server.server_address[0]), server.server_address[1]
     shown = f"[{host}]" if ":" in host else host
     banner = as_text(f"dashboard of {args.search} at http://{shown}:{port}/dashboard (Ctrl-C stops it)")
     serve(server, refresh, lambda: console.print(banner, highlight=False, soft_wrap=True))  # one line: the address stays whole

@@ -76,7 +76,7 @@ class Mirror:
         self.path = Path(path)
         directions, trials, self._space = read_record(self.path)
         self.storage = optuna.storages.InMemoryStorage()
-        self._study = optuna.create_study(storage=self.storage, study_name=shown(self.path.name), directions=directions)
+        self._study = optuna.create_study(storage=self.storage, study_name=shown(self.path.name), directions=directions)  # type: ignore[arg-type]  # "minimize"/"maximize", as Optuna takes them
         self._seen: set[int] = set()
         self._failing: str | None = None
         self._add(trials)

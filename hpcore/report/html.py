@@ -81,7 +81,7 @@ def result_page(result: SearchResult) -> str:
     best = summary.best_numbers(result)
     mark = "best" if len(result.directions) == 1 else "Pareto front"
     header = ["#", "state", "values", "params", "stopped at step", "duration (s)", "error"]
-    rows = [
+    rows: list[tuple[str, list[Cell]]] = [
         (
             f"{t.state.value} best" if t.number in best else t.state.value,
             [
@@ -89,7 +89,7 @@ def result_page(result: SearchResult) -> str:
                 f"{t.state.value} ★ {mark}" if t.number in best else t.state.value,
                 (summary.format_values(t), t.values[0] if t.values else None),
                 summary.format_params(t),
-                (str(summary.stopped_at(t)) if summary.stopped_at(t) is not None else "", summary.stopped_at(t)),
+                _stopped_cell(summary.stopped_at(t)),
                 (f"{t.duration:.3f}", t.duration),
                 t.error or "",
             ],
@@ -232,6 +232,11 @@ def _plot(figure: Any, div_id: str) -> str:
     return figure.to_html(
         full_html=False, include_plotlyjs=False, div_id=div_id, default_height="420px", config={"displaylogo": False}
     )
+
+
+def _stopped_cell(step: int | None) -> Cell:
+    """The step a pruned trial stopped at, sorting by it; empty for the others."""
+    return ("" if step is None else str(step), None if step is None else float(step))
 
 
 def _table(table_id: str, header: Sequence[str], rows: Sequence[tuple[str, Sequence[Cell]]]) -> str:
