@@ -278,3 +278,14 @@ def test_wandb_hyperband_stops_trials_early(tmp_path):
     trials = best.run_summary.result.trials
     pruned = [t for t in trials if t.state is hpcore.TrialState.PRUNED]
     assert pruned and all(len(t.intermediate) < 4 for t in pruned), [(t.state, len(t.intermediate)) for t in trials]
+
+
+@pytest.mark.parametrize("backend", ["optuna", "wandb"])
+def test_a_previous_best_runs_summary_warm_starts_a_search_without_running_its_trials(tmp_path, backend):
+    first = make_trainer(tmp_path / "first", trainer_class=Trainer, num_train_epochs=1)
+    earlier = first.hyperparameter_search(backend="random", hp_space=neutral_hp_space(None), n_trials=3, seed=0)
+    trainer = make_trainer(tmp_path / "second", trainer_class=Trainer, num_train_epochs=1)
+    best = trainer.hyperparameter_search(backend=backend, hp_space=neutral_hp_space(None), n_trials=2, seed=1, warm_start=earlier.run_summary)
+    result = best.run_summary.result
+    assert [t.number for t in result.trials] == [0, 1]
+    assert [t.params for t in result.warm_trials] == [t.params for t in earlier.run_summary.result.trials if t.values]

@@ -5,7 +5,9 @@ Rules:
   `catch` lists the exceptions that fail a trial and let the search go on; by default every
   `Exception` does, so an out-of-memory or NaN trial is FAILED and the others run);
 - hpcore's own keywords are taken on every backend: `seed`, `max_trials`, `journal`,
-  `observers`, and `load_best_model` (leave the best run's model on the trainer);
+  `observers`, `warm_start` (as `hpcore.search` takes it, or a previous best run's
+  `run_summary`: that search's trials), and `load_best_model` (leave the best run's model on
+  the trainer);
 - Ray: `local_dir` is Tune's `storage_path`; `keep_checkpoints_num` is each trial's
   `save_total_limit` (the checkpoints are the trainer's, in the trial's folder);
 - W&B: `sweep_id` may be a previous best run's `run_summary` (transformers' is the sweep id
@@ -18,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SEARCH_KEYWORDS = ("timeout", "n_jobs", "catch", "seed", "max_trials", "journal", "observers")
+SEARCH_KEYWORDS = ("timeout", "n_jobs", "catch", "seed", "max_trials", "journal", "observers", "warm_start")
 RAY_RENAMES = {"local_dir": "storage_path"}
 
 
@@ -42,6 +44,8 @@ def route(backend: str, kwargs: dict[str, Any]) -> Routed:
         for old, new in RAY_RENAMES.items():
             if old in kwargs:
                 kwargs[new] = kwargs.pop(old)
+    if "warm_start" in search:
+        search["warm_start"] = getattr(search["warm_start"], "result", search["warm_start"])  # a RunSummary: its search
     if backend == "wandb" and "sweep_id" in kwargs:
         kwargs["sweep_id"] = sweep_id_of(kwargs["sweep_id"])
     return Routed(search, kwargs, training, load_best_model)
