@@ -43,7 +43,7 @@ from hpcore.errors import (
     NotAJournal,
 )
 from hpcore import schema
-from hpcore.descriptions import param_of
+from hpcore.descriptions import describe, param_of
 from hpcore.objective import Direction
 from hpcore.reading import parse_json, read_bytes
 from hpcore.records import FrozenTrial, by_number
@@ -166,11 +166,8 @@ def _describe_space(space: Any, choices: Choices, form: str | None) -> Any:
 
 
 def _describe(param: Param, choices: Mapping[str, Any]) -> dict[str, Any]:
-    if isinstance(param, Float):
-        step = None if param.step is None else float(param.step)
-        return {"kind": "float", "low": float(param.low), "high": float(param.high), "log": param.log, "step": step}
-    if isinstance(param, Int):
-        return {"kind": "int", "low": param.low, "high": param.high, "log": param.log, "step": param.step}
+    if isinstance(param, (Float, Int)):
+        return describe(param)  # type: ignore[return-value]  # a Float's or Int's description is never None
     if isinstance(param, Categorical):
         return {"kind": "categorical", "choices": [json.loads(text) for text in choices]}
     return {"kind": f"{type(param).__module__}.{type(param).__qualname__}"}
