@@ -69,6 +69,18 @@ def test_a_fifo_given_as_a_result_is_refused_before_it_is_opened(tmp_path):
         hpcore.SearchResult.load(tmp_path / "r.json")
 
 
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("given, words", [
+    ("fifo", "is a FIFO (named pipe), not a file"),
+    ("/dev/full", "is a character device, not a file"),
+    (".", "is a directory, not a file"),
+    ("missing/r.json", "is not a file"),
+])
+def test_show_refuses_what_is_not_a_file_in_one_line(tmp_path, given, words):
+    os.mkfifo(tmp_path / "fifo")
+    one_line_error(run_cli("show", given, cwd=tmp_path), words)  # before: a FIFO hung, the others gave tracebacks
+
+
 @pytest.mark.parametrize("option", ["--plot", "--html"])
 def test_a_device_as_an_output_is_refused(folder, option):
     before = files_of(folder)
