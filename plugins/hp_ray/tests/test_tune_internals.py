@@ -17,7 +17,7 @@ ENGINE = f"Ray {ray.__version__}"
 
 def test_the_requirement_is_the_tested_range_and_holds_the_installed_ray():
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
-    assert f"ray[tune]{tune_internals.TESTED}" in project["project"]["dependencies"]
+    assert f"ray[tune,client]{tune_internals.TESTED}" in project["project"]["dependencies"]
     assert ray.__version__ in SpecifierSet(tune_internals.TESTED), f"{ENGINE} is outside the tested range"
 
 
