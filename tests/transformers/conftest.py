@@ -15,3 +15,16 @@ def trainer(tmp_path):
     from regression import make_trainer
 
     return make_trainer(tmp_path / "out")
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """One local Ray instance for this module (`ray.init(num_cpus=2)`), shut down after it."""
+    import ray
+
+    if ray.is_initialized():
+        yield
+        return
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    yield
+    ray.shutdown()

@@ -12,17 +12,7 @@ os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
 os.environ.setdefault("TUNE_DISABLE_AUTO_CALLBACK_LOGGERS", "1")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def ray_cluster():
-    """A local Ray instance for this module (`ray.init(num_cpus=2)`), shut down after it."""
-    import ray
-
-    if ray.is_initialized():
-        yield
-        return
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
-    yield
-    ray.shutdown()
+pytestmark = pytest.mark.usefixtures("ray_cluster")  # tests/transformers/conftest.py
 
 
 def ray_hp_space(trial):  # the transformers guide's Ray space, as written there

@@ -34,19 +34,6 @@ class MarkEvaluations(TrainerCallback):
             f.write(type(args).__name__)
 
 
-@pytest.fixture(scope="module")
-def ray_cluster():
-    """One local Ray instance for this module (`ray.init(num_cpus=2)`), shut down after it."""
-    import ray
-
-    if ray.is_initialized():
-        yield
-        return
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
-    yield
-    ray.shutdown()
-
-
 def user_trainer(out):
     from transformers import Trainer
 
