@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/hp_*)
 EXAMPLE_BACKEND := examples/hp_halton examples/hp_evolve examples/hp_cma
 # torch==2.13.0: the CPU build on this machine's disk (any other spec downloads a CUDA build)
-DEV_TOOLS := pandas build pytest-timeout 'psycopg[binary]' torch==2.13.0 'mypy>=2.4,<2.5' 'sentence-transformers[train]'
+DEV_TOOLS := pandas build pytest-timeout pytest-xdist 'psycopg[binary]' torch==2.13.0 'mypy>=2.4,<2.5' 'sentence-transformers[train]'
 
 .PHONY: install test test-floor demo dist bench clean
 
@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) $(addsuf
 
 test: install
 	$(BIN)/python -m mypy  # the files of [tool.mypy] in pyproject.toml
-	$(BIN)/python -m pytest tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
+	$(BIN)/python -m pytest -n 2 tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
 
 test-floor: install  # the drop-in's tests on the lowest transformers the extra takes (4.57)
 	.ci/transformers-floor
