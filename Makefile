@@ -21,7 +21,7 @@ test: install
 	$(BIN)/python -m mypy  # the files of [tool.mypy] in pyproject.toml
 	$(BIN)/python -m pytest -n 2 tests $(addsuffix /tests,$(EXAMPLE_BACKEND)) $(foreach p,$(PLUGINS),$(p)/tests)
 
-test-floor: install  # the drop-in's tests on the lowest transformers the extra takes (4.57)
+test-floor: install  # the drop-in's searches through Trainer on the lowest transformers the extra takes (4.57)
 	.ci/transformers-floor
 
 demo: install
