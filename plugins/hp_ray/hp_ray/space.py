@@ -14,13 +14,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from hpcore import Categorical, Float, Int, InvalidSpace, Param, called_with_none, is_neutral, space_form, values_of
+from hpcore import Categorical, Float, Int, InvalidSpace, Param, called_with_none, is_neutral, values_of
 
 MAX_CHOICES = 100_000
 
 
 def resolve(space: Any) -> tuple[dict[str, Any], dict[str, Param] | None]:
     """The Tune param space for `space`, and the neutral space it came from (None for a native one)."""
+    from hpcore import space_form  # here, not above: it loads the plugin registry, which a trial worker never needs
+
     if is_neutral(space):
         return {name: to_domain(name, param) for name, param in space.items()}, dict(space)
     if callable(space) and not isinstance(space, Mapping):
