@@ -13,7 +13,8 @@ process for each of Tune's two trial actors (about 1.3 s on 2 cores), and when t
 comes up late, one actor runs every trial and Tune waits for the late one at the end (about
 1 s more). A round whose two runs differ in this gives a ratio near 0.65 or 1.6, so the
 benchmark also counts the actors each run used (the worker pids in its results) and reports the
-median of per-round ratios over the rounds whose two runs used as many.
+median of per-round ratios over the rounds whose two runs used as many, and then runs 200 trials
+one at a time (`max_concurrent_trials=1`, one actor, no race) to show the cost per trial alone.
 
 hpcore's and hp-ray's sources are compiled to bytecode first, as pip compiles an installed
 package: an editable install under PYTHONDONTWRITEBYTECODE=1 keeps no bytecode, so each new
@@ -55,22 +56,27 @@ def raw_trainable(config: dict) -> None:
     tune.report({"loss": loss(config)})
 
 
-def raw(samples: int, storage: str) -> tuple[float, int]:
+def raw(samples: int, storage: str, concurrent: int | None = None) -> tuple[float, int]:
     """Seconds of one raw Tune run, and how many trial actors (worker processes) it used."""
     start = time.perf_counter()
     grid = tune.Tuner(
         raw_trainable,
         param_space=SPACE,
-        tune_config=tune.TuneConfig(num_samples=samples, reuse_actors=True, metric="loss", mode="min"),
+        tune_config=tune.TuneConfig(
+            num_samples=samples, reuse_actors=True, metric="loss", mode="min", max_concurrent_trials=concurrent
+        ),
         run_config=tune.RunConfig(storage_path=storage, verbose=0),
     ).fit()
     return time.perf_counter() - start, actors(grid)
 
 
-def hp(samples: int, storage: str) -> tuple[float, int]:
+def hp(samples: int, storage: str, concurrent: int | None = None) -> tuple[float, int]:
     """Seconds of the same search through hpcore, and how many trial actors it used."""
     start = time.perf_counter()
-    result = hpcore.search(lambda trial: loss(trial.params), SPACE, backend="ray", n_trials=samples, storage_path=storage)
+    result = hpcore.search(
+        lambda trial: loss(trial.params), SPACE, backend="ray", n_trials=samples, storage_path=storage,
+        max_concurrent_trials=concurrent,
+    )
     elapsed = time.perf_counter() - start
     assert len(result.trials) == samples
     return elapsed, actors(result.native)
@@ -119,6 +125,16 @@ def startup(storage: str, rounds: int) -> dict[str, float]:
     return {"attach": statistics.median(attach), "cold": statistics.median(cold)}
 
 
+def one_at_a_time(storage: str, rounds: int, samples: int = 200) -> list[float]:
+    """Per-round ratios hpcore/raw of runs with one trial at a time: one actor, so no race between two start-ups."""
+    ratios = []
+    for i in range(rounds):
+        order = [raw, hp] if i % 2 == 0 else [hp, raw]
+        seconds = {run: run(samples, storage, 1)[0] for run in order}
+        ratios.append(seconds[hp] / seconds[raw])
+    return ratios
+
+
 def print_same_actors(times: dict[str, list[float]], used: dict[str, list[int]]) -> None:
     """The per-round ratios of the rounds whose two runs used as many trial actors."""
     for name, label in (("raw", "raw"), ("hp", "hpcore")):
@@ -151,6 +167,7 @@ def main() -> None:
             used[name].append(n_actors)
         for name, run in order:
             warm_one[name].append(run(1, storage)[0])
+    serial = one_at_a_time(storage, max(3, args.rounds // 8))
     ray.shutdown()
     cost = startup(storage, max(1, args.rounds // 2 + 1))
     med = {k: statistics.median(v) for k, v in times.items()}
@@ -165,6 +182,8 @@ def main() -> None:
           f"range {min(pairs):.3f}-{max(pairs):.3f}); {med['hp'] / med['raw']:.3f} (ratio of medians); "
           f"load average {os.getloadavg()[0]:.1f}")
     print_same_actors(times, used)
+    print(f"one trial at a time (max_concurrent_trials=1), 200 trials, {len(serial)} rounds: median of per-round "
+          f"ratios {statistics.median(serial):.3f} (range {min(serial):.3f}-{max(serial):.3f})")
     print("\n| one-trial search, start-up | median s |")
     print("|---|---|")
     print(f"| warm instance, raw Tuner | {one['raw']:.2f} |")
