@@ -13,8 +13,9 @@ process for each of Tune's two trial actors (about 1.3 s on 2 cores), and when t
 comes up late, one actor runs every trial and Tune waits for the late one at the end (about
 1 s more). A round whose two runs differ in this gives a ratio near 0.65 or 1.6, so the
 benchmark also counts the actors each run used (the worker pids in its results) and reports the
-median of per-round ratios over the rounds whose two runs used as many, and then runs 200 trials
-one at a time (`max_concurrent_trials=1`, one actor, no race) to show the cost per trial alone.
+median of per-round ratios over the rounds whose two runs used as many. Last, 200 trials run one
+at a time (`max_concurrent_trials=1`: one actor, no race), with the CPU time a trial costs in
+the driver and in the trial's worker, which the race does not move.
 
 hpcore's and hp-ray's sources are compiled to bytecode first, as pip compiles an installed
 package: an editable install under PYTHONDONTWRITEBYTECODE=1 keeps no bytecode, so each new
@@ -45,6 +46,7 @@ from ray import tune
 import hpcore
 
 ROOT = Path(__file__).resolve().parent.parent
+SERIAL_SAMPLES = 200
 SPACE = {"x": tune.uniform(-5, 5), "y": tune.choice([1, 2, 4])}
 
 
@@ -56,27 +58,70 @@ def raw_trainable(config: dict) -> None:
     tune.report({"loss": loss(config)})
 
 
-def raw(samples: int, storage: str, concurrent: int | None = None) -> tuple[float, int]:
+def raw(samples: int, storage: str) -> tuple[float, int]:
     """Seconds of one raw Tune run, and how many trial actors (worker processes) it used."""
     start = time.perf_counter()
     grid = tune.Tuner(
         raw_trainable,
         param_space=SPACE,
-        tune_config=tune.TuneConfig(
-            num_samples=samples, reuse_actors=True, metric="loss", mode="min", max_concurrent_trials=concurrent
-        ),
+        tune_config=tune.TuneConfig(num_samples=samples, reuse_actors=True, metric="loss", mode="min"),
         run_config=tune.RunConfig(storage_path=storage, verbose=0),
     ).fit()
     return time.perf_counter() - start, actors(grid)
 
 
-def hp(samples: int, storage: str, concurrent: int | None = None) -> tuple[float, int]:
+def cpu_trainable(config: dict) -> None:
+    tune.report({"loss": loss(config), "cpu": [os.getpid(), time.process_time()]})
+
+
+def cpu_objective(trial: hpcore.Trial) -> float:
+    trial.set_user_attr("cpu", [os.getpid(), time.process_time()])
+    return loss(trial.params)
+
+
+def one_at_a_time(side: str, samples: int, storage: str) -> tuple[float, float, float]:
+    """Wall s of a run of one trial at a time, and its CPU ms a trial in the driver and in the one trial worker."""
+    start, driver = time.perf_counter(), time.process_time()
+    if side == "raw":
+        grid = tune.Tuner(
+            cpu_trainable,
+            param_space=SPACE,
+            tune_config=tune.TuneConfig(num_samples=samples, reuse_actors=True, metric="loss", mode="min", max_concurrent_trials=1),
+            run_config=tune.RunConfig(storage_path=storage, verbose=0),
+        ).fit()
+        readings = [r.metrics["cpu"] for r in grid]
+    else:
+        result = hpcore.search(cpu_objective, SPACE, backend="ray", n_trials=samples, storage_path=storage, max_concurrent_trials=1)
+        readings = [t.user_attrs["cpu"] for t in result.trials]
+    wall, driver = time.perf_counter() - start, time.process_time() - driver
+    assert len({pid for pid, _ in readings}) == 1, "one trial at a time ran in more than one worker"
+    worker = max(cpu for _, cpu in readings) - min(cpu for _, cpu in readings)
+    return wall, 1000 * driver / samples, 1000 * worker / (samples - 1)
+
+
+def rounds_one_at_a_time(storage: str, rounds: int) -> dict[str, list[tuple[float, float, float]]]:
+    runs: dict[str, list[tuple[float, float, float]]] = {"raw": [], "hp": []}
+    for i in range(rounds):
+        for side in ("raw", "hp") if i % 2 == 0 else ("hp", "raw"):
+            runs[side].append(one_at_a_time(side, SERIAL_SAMPLES, storage))
+    return runs
+
+
+def print_one_at_a_time(runs: dict[str, list[tuple[float, float, float]]]) -> None:
+    ratios = [h[0] / r[0] for h, r in zip(runs["hp"], runs["raw"])]
+    print(f"\n| one trial at a time, {SERIAL_SAMPLES} trials, {len(ratios)} rounds | raw | hpcore |")
+    print("|---|---|---|")
+    for i, label in enumerate(("wall s", "driver CPU ms a trial", "trial worker CPU ms a trial")):
+        print(f"| {label} (median) | {statistics.median(r[i] for r in runs['raw']):.3f} | "
+              f"{statistics.median(r[i] for r in runs['hp']):.3f} |")
+    print(f"wall time ratio, one at a time: {statistics.median(ratios):.3f} (median of per-round ratios; "
+          f"range {min(ratios):.3f}-{max(ratios):.3f})")
+
+
+def hp(samples: int, storage: str) -> tuple[float, int]:
     """Seconds of the same search through hpcore, and how many trial actors it used."""
     start = time.perf_counter()
-    result = hpcore.search(
-        lambda trial: loss(trial.params), SPACE, backend="ray", n_trials=samples, storage_path=storage,
-        max_concurrent_trials=concurrent,
-    )
+    result = hpcore.search(lambda trial: loss(trial.params), SPACE, backend="ray", n_trials=samples, storage_path=storage)
     elapsed = time.perf_counter() - start
     assert len(result.trials) == samples
     return elapsed, actors(result.native)
@@ -125,16 +170,6 @@ def startup(storage: str, rounds: int) -> dict[str, float]:
     return {"attach": statistics.median(attach), "cold": statistics.median(cold)}
 
 
-def one_at_a_time(storage: str, rounds: int, samples: int = 200) -> list[float]:
-    """Per-round ratios hpcore/raw of runs with one trial at a time: one actor, so no race between two start-ups."""
-    ratios = []
-    for i in range(rounds):
-        order = [raw, hp] if i % 2 == 0 else [hp, raw]
-        seconds = {run: run(samples, storage, 1)[0] for run in order}
-        ratios.append(seconds[hp] / seconds[raw])
-    return ratios
-
-
 def print_same_actors(times: dict[str, list[float]], used: dict[str, list[int]]) -> None:
     """The per-round ratios of the rounds whose two runs used as many trial actors."""
     for name, label in (("raw", "raw"), ("hp", "hpcore")):
@@ -167,7 +202,7 @@ def main() -> None:
             used[name].append(n_actors)
         for name, run in order:
             warm_one[name].append(run(1, storage)[0])
-    serial = one_at_a_time(storage, max(3, args.rounds // 8))
+    serial = rounds_one_at_a_time(storage, max(3, args.rounds // 8))
     ray.shutdown()
     cost = startup(storage, max(1, args.rounds // 2 + 1))
     med = {k: statistics.median(v) for k, v in times.items()}
@@ -182,8 +217,7 @@ def main() -> None:
           f"range {min(pairs):.3f}-{max(pairs):.3f}); {med['hp'] / med['raw']:.3f} (ratio of medians); "
           f"load average {os.getloadavg()[0]:.1f}")
     print_same_actors(times, used)
-    print(f"one trial at a time (max_concurrent_trials=1), 200 trials, {len(serial)} rounds: median of per-round "
-          f"ratios {statistics.median(serial):.3f} (range {min(serial):.3f}-{max(serial):.3f})")
+    print_one_at_a_time(serial)
     print("\n| one-trial search, start-up | median s |")
     print("|---|---|")
     print(f"| warm instance, raw Tuner | {one['raw']:.2f} |")
