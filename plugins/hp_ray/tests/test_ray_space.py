@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from ray import tune
@@ -65,3 +68,10 @@ def test_unreadable_spaces_say_what_the_backend_reads() -> None:
         resolve({"parameters": {"x": {"min": 0, "max": 1}}, "method": "random"})
     with pytest.raises(InvalidSpace, match="called with None"):
         resolve(lambda trial: trial.suggest_float("x", 0, 1))
+
+
+def test_a_trial_worker_imports_no_plugin_registry() -> None:
+    """What a trial actor imports (the worker module, with this one) leaves pluggy and the registry unloaded."""
+    code = "import sys, hp_ray.worker\nprint(sorted(m for m in ('pluggy', 'hpcore.plugins', 'hpcore.forms') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
