@@ -2,13 +2,10 @@
 own classes (a `TrainingArguments` subclass, the data) live in `__main__`: a real client server, started
 by the script (Ray Client needs a process where Ray is not initialised)."""
 
-import fcntl
 import json
 import os
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 SCRIPT = '''
 import json, os, sys
@@ -67,17 +64,12 @@ print(json.dumps({{"client": client, "states": [t.state.value for t in best.run_
 '''
 
 
-PORT_LOCK = Path(tempfile.gettempdir()) / "hpcore-tests-ray-client-port.lock"  # plugins/hp_ray/tests takes it too
-
-
-def test_the_drop_in_runs_through_ray_client_with_the_scripts_own_classes(tmp_path):
+def test_the_drop_in_runs_through_ray_client_with_the_scripts_own_classes(tmp_path, ray_client_port):
     script = tmp_path / "search.py"
     script.write_text(SCRIPT.format(here=os.path.dirname(__file__), out=str(tmp_path / "out"), storage=str(tmp_path / "ray")))
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     env.update(RAY_AIR_NEW_OUTPUT="0", TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1")
-    with PORT_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # Ray's client-server helper listens on one fixed port: one such test at a time
-        run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=400, cwd=tmp_path, env=env)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=400, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr[-4000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
     assert out["client"] is True and out["states"] == ["COMPLETE", "COMPLETE"], out

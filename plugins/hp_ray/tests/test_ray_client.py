@@ -3,25 +3,20 @@ its own process (Ray Client needs a process where Ray is not initialised, and th
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 DRIVERS = Path(__file__).parent / "drivers"
-PORT_LOCK = Path(tempfile.gettempdir()) / "hpcore-tests-ray-client-port.lock"  # tests/transformers takes it too
 
 
-def test_a_search_through_ray_client_runs_as_a_local_one(tmp_path) -> None:
+def test_a_search_through_ray_client_runs_as_a_local_one(tmp_path, ray_client_port) -> None:
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     env.update(RAY_AIR_NEW_OUTPUT="0", TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1", PYTHONUNBUFFERED="1")
-    with PORT_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # Ray's client-server helper listens on one fixed port: one such test at a time
-        done = subprocess.run([sys.executable, str(DRIVERS / "client.py"), str(tmp_path / "ray")], env=env,
-                              capture_output=True, text=True, timeout=400, cwd=tmp_path)
+    done = subprocess.run([sys.executable, str(DRIVERS / "client.py"), str(tmp_path / "ray")], env=env,
+                          capture_output=True, text=True, timeout=400, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-4000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["client"] is True
