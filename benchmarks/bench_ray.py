@@ -58,16 +58,37 @@ def raw_trainable(config: dict) -> None:
     tune.report({"loss": loss(config)})
 
 
+def tune_fit(trainable: Any, samples: int, storage: str, concurrent: int | None = None) -> Any:
+    """Raw Tune over SPACE, as a Tune user writes it; the result grid."""
+    return tune.Tuner(
+        trainable,
+        param_space=SPACE,
+        tune_config=tune.TuneConfig(
+            num_samples=samples, reuse_actors=True, metric="loss", mode="min", max_concurrent_trials=concurrent
+        ),
+        run_config=tune.RunConfig(storage_path=storage, verbose=0),
+    ).fit()
+
+
+def hp_search(objective: Any, samples: int, storage: str, **options: Any) -> hpcore.SearchResult:
+    """The same search through hpcore."""
+    return hpcore.search(objective, SPACE, backend="ray", n_trials=samples, storage_path=storage, **options)
+
+
 def raw(samples: int, storage: str) -> tuple[float, int]:
     """Seconds of one raw Tune run, and how many trial actors (worker processes) it used."""
     start = time.perf_counter()
-    grid = tune.Tuner(
-        raw_trainable,
-        param_space=SPACE,
-        tune_config=tune.TuneConfig(num_samples=samples, reuse_actors=True, metric="loss", mode="min"),
-        run_config=tune.RunConfig(storage_path=storage, verbose=0),
-    ).fit()
+    grid = tune_fit(raw_trainable, samples, storage)
     return time.perf_counter() - start, actors(grid)
+
+
+def hp(samples: int, storage: str) -> tuple[float, int]:
+    """Seconds of the same search through hpcore, and how many trial actors it used."""
+    start = time.perf_counter()
+    result = hp_search(lambda trial: loss(trial.params), samples, storage)
+    elapsed = time.perf_counter() - start
+    assert len(result.trials) == samples
+    return elapsed, actors(result.native)
 
 
 def cpu_trainable(config: dict) -> None:
@@ -83,16 +104,9 @@ def one_at_a_time(side: str, samples: int, storage: str) -> tuple[float, float, 
     """Wall s of a run of one trial at a time, and its CPU ms a trial in the driver and in the one trial worker."""
     start, driver = time.perf_counter(), time.process_time()
     if side == "raw":
-        grid = tune.Tuner(
-            cpu_trainable,
-            param_space=SPACE,
-            tune_config=tune.TuneConfig(num_samples=samples, reuse_actors=True, metric="loss", mode="min", max_concurrent_trials=1),
-            run_config=tune.RunConfig(storage_path=storage, verbose=0),
-        ).fit()
-        readings = [r.metrics["cpu"] for r in grid]
+        readings = [r.metrics["cpu"] for r in tune_fit(cpu_trainable, samples, storage, concurrent=1)]
     else:
-        result = hpcore.search(cpu_objective, SPACE, backend="ray", n_trials=samples, storage_path=storage, max_concurrent_trials=1)
-        readings = [t.user_attrs["cpu"] for t in result.trials]
+        readings = [t.user_attrs["cpu"] for t in hp_search(cpu_objective, samples, storage, max_concurrent_trials=1).trials]
     wall, driver = time.perf_counter() - start, time.process_time() - driver
     assert len({pid for pid, _ in readings}) == 1, "one trial at a time ran in more than one worker"
     worker = max(cpu for _, cpu in readings) - min(cpu for _, cpu in readings)
@@ -116,15 +130,6 @@ def print_one_at_a_time(runs: dict[str, list[tuple[float, float, float]]]) -> No
               f"{statistics.median(r[i] for r in runs['hp']):.3f} |")
     print(f"wall time ratio, one at a time: {statistics.median(ratios):.3f} (median of per-round ratios; "
           f"range {min(ratios):.3f}-{max(ratios):.3f})")
-
-
-def hp(samples: int, storage: str) -> tuple[float, int]:
-    """Seconds of the same search through hpcore, and how many trial actors it used."""
-    start = time.perf_counter()
-    result = hpcore.search(lambda trial: loss(trial.params), SPACE, backend="ray", n_trials=samples, storage_path=storage)
-    elapsed = time.perf_counter() - start
-    assert len(result.trials) == samples
-    return elapsed, actors(result.native)
 
 
 def actors(grid: Any) -> int:
